@@ -1,0 +1,100 @@
+import { invalidArgument, notImplemented } from '../../engine-error.js';
+import type { HostOptions, RestartPolicyName } from '../../containers/container.js';
+import type { CreateOptions } from '../../containers/create-options.js';
+import {
+  asObject, optBool, optNumber, optObjectMap, optString, optStringMap, optStrings, optStrSlice, type JsonObject,
+} from './json-fields.js';
+
+const RESTART_POLICIES: readonly RestartPolicyName[] = ['no', 'always', 'unless-stopped', 'on-failure'];
+
+/** Reads the body of `POST /containers/create` into the engine's create options. */
+export function parseCreateBody(body: unknown, name: string | undefined): CreateOptions {
+  const cfg = asObject(body, 'ContainerConfigWrapper');
+  if (cfg === undefined) throw invalidArgument('config cannot be empty in order to create a container');
+  const image = optString(cfg, 'Image', 'Config.Image');
+  if (image === undefined || image === '') throw invalidArgument('no image specified');
+  const hc = asObject(cfg['HostConfig'], 'ContainerConfigWrapper.HostConfig') ?? {};
+  const opts: Record<string, unknown> = {
+    image,
+    host: parseHostConfig(hc),
+  };
+  const set = (key: keyof CreateOptions, value: unknown): void => {
+    if (value !== undefined) opts[key] = value;
+  };
+  set('name', name);
+  set('cmd', optStrSlice(cfg, 'Cmd', 'Config.Cmd'));
+  set('entrypoint', optStrSlice(cfg, 'Entrypoint', 'Config.Entrypoint'));
+  set('env', optStrings(cfg, 'Env', 'Config.Env'));
+  set('workingDir', optString(cfg, 'WorkingDir', 'Config.WorkingDir'));
+  set('user', optString(cfg, 'User', 'Config.User'));
+  set('hostname', optString(cfg, 'Hostname', 'Config.Hostname'));
+  set('domainname', optString(cfg, 'Domainname', 'Config.Domainname'));
+  set('labels', optStringMap(cfg, 'Labels', 'Config.Labels'));
+  set('stopSignal', optString(cfg, 'StopSignal', 'Config.StopSignal'));
+  set('stopTimeout', optNumber(cfg, 'StopTimeout', 'Config.StopTimeout'));
+  set('tty', optBool(cfg, 'Tty', 'Config.Tty'));
+  set('openStdin', optBool(cfg, 'OpenStdin', 'Config.OpenStdin'));
+  set('stdinOnce', optBool(cfg, 'StdinOnce', 'Config.StdinOnce'));
+  set('attachStdin', optBool(cfg, 'AttachStdin', 'Config.AttachStdin'));
+  set('attachStdout', optBool(cfg, 'AttachStdout', 'Config.AttachStdout'));
+  set('attachStderr', optBool(cfg, 'AttachStderr', 'Config.AttachStderr'));
+  set('exposedPorts', optObjectMap(cfg, 'ExposedPorts', 'Config.ExposedPorts'));
+  set('volumes', optObjectMap(cfg, 'Volumes', 'Config.Volumes'));
+  const netConfig = asObject(cfg['NetworkingConfig'], 'NetworkingConfig');
+  const endpoints = netConfig === undefined ? undefined : asObject(netConfig['EndpointsConfig'], 'NetworkingConfig.EndpointsConfig');
+  if (endpoints !== undefined && Object.keys(endpoints).some((n) => !['bridge', 'none', 'host', 'default'].includes(n))) {
+    throw notImplemented('user-defined networks are not supported yet');
+  }
+  return opts as unknown as CreateOptions;
+}
+
+function parseHostConfig(hc: JsonObject): Partial<HostOptions> {
+  const host: Record<string, unknown> = {};
+  const set = (key: keyof HostOptions, value: unknown): void => {
+    if (value !== undefined) host[key] = value;
+  };
+  const networkMode = optString(hc, 'NetworkMode', 'HostConfig.NetworkMode');
+  if (networkMode !== undefined && !['', 'default', 'bridge', 'none', 'host'].includes(networkMode)) {
+    if (networkMode.startsWith('container:')) throw notImplemented('--network container:<name> is not supported yet');
+    throw invalidArgument(`network ${networkMode} not found`);
+  }
+  set('networkMode', networkMode);
+  set('autoRemove', optBool(hc, 'AutoRemove', 'HostConfig.AutoRemove'));
+  const rp = asObject(hc['RestartPolicy'], 'HostConfig.RestartPolicy');
+  if (rp !== undefined) {
+    const n = optString(rp, 'Name', 'HostConfig.RestartPolicy.Name') ?? '';
+    const policy = (n === '' ? 'no' : n) as RestartPolicyName;
+    if (!RESTART_POLICIES.includes(policy)) throw invalidArgument(`invalid restart policy '${n}'`);
+    const max = optNumber(rp, 'MaximumRetryCount', 'HostConfig.RestartPolicy.MaximumRetryCount') ?? 0;
+    if (max < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
+    if (max > 0 && policy !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+    set('restartPolicy', { name: policy, maximumRetryCount: max });
+  }
+  set('privileged', optBool(hc, 'Privileged', 'HostConfig.Privileged'));
+  set('capAdd', optStrSlice(hc, 'CapAdd', 'HostConfig.CapAdd') ?? undefined);
+  set('capDrop', optStrSlice(hc, 'CapDrop', 'HostConfig.CapDrop') ?? undefined);
+  set('readonlyRootfs', optBool(hc, 'ReadonlyRootfs', 'HostConfig.ReadonlyRootfs'));
+  const shm = optNumber(hc, 'ShmSize', 'HostConfig.ShmSize');
+  if (shm !== undefined && shm < 0) throw invalidArgument('SHM size can not be less than 0');
+  if (shm !== undefined && shm > 0) set('shmSize', shm);
+  set('dns', optStrings(hc, 'Dns', 'HostConfig.Dns'));
+  set('dnsSearch', optStrings(hc, 'DnsSearch', 'HostConfig.DnsSearch'));
+  set('dnsOptions', optStrings(hc, 'DnsOptions', 'HostConfig.DnsOptions'));
+  set('extraHosts', optStrings(hc, 'ExtraHosts', 'HostConfig.ExtraHosts'));
+  set('init', optBool(hc, 'Init', 'HostConfig.Init'));
+  const lc = asObject(hc['LogConfig'], 'HostConfig.LogConfig');
+  if (lc !== undefined) {
+    const type = optString(lc, 'Type', 'HostConfig.LogConfig.Type') ?? '';
+    if (type !== '' && type !== 'json-file' && type !== 'local' && type !== 'k8s-file') throw notImplemented(`logging driver ${type} is not supported yet`);
+    set('logConfig', { type: 'json-file', config: optStringMap(lc, 'Config', 'HostConfig.LogConfig.Config') ?? {} });
+  }
+  // Parts of Docker's HostConfig that other pieces of berth will bring: refuse rather than ignore.
+  const binds = optStrings(hc, 'Binds', 'HostConfig.Binds') ?? [];
+  const mounts = Array.isArray(hc['Mounts']) ? hc['Mounts'] : [];
+  if (binds.length > 0 || mounts.length > 0) throw notImplemented('volumes and bind mounts are not supported yet');
+  const ports = asObject(hc['PortBindings'], 'HostConfig.PortBindings') ?? {};
+  if (Object.values(ports).some((v) => Array.isArray(v) && v.length > 0) || optBool(hc, 'PublishAllPorts') === true) {
+    throw notImplemented('publishing ports is not supported yet');
+  }
+  return host as Partial<HostOptions>;
+}

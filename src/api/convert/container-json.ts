@@ -1,0 +1,222 @@
+import type { ContainerView } from '../../containers/container-service.js';
+import { isRunningStatus, ZERO_TIME, type ContainerRecord } from '../../containers/container.js';
+import { containerStatusText } from './status-text.js';
+
+/** Docker's JSON shapes of containers (inspect and list), from the engine's records. */
+
+function stateJson(rec: ContainerRecord): Record<string, unknown> {
+  const s = rec.state;
+  return {
+    Status: s.status,
+    Running: isRunningStatus(s.status),
+    Paused: s.status === 'paused',
+    Restarting: s.status === 'restarting',
+    OOMKilled: s.oomKilled,
+    Dead: s.status === 'dead',
+    Pid: s.pid,
+    ExitCode: s.exitCode,
+    Error: s.error,
+    StartedAt: s.startedAt ?? ZERO_TIME,
+    FinishedAt: s.finishedAt ?? ZERO_TIME,
+  };
+}
+
+export function statusText(rec: ContainerRecord, now: Date): string {
+  const s = rec.state;
+  return containerStatusText({
+    status: s.status,
+    running: isRunningStatus(s.status),
+    paused: s.status === 'paused',
+    restarting: s.status === 'restarting',
+    exitCode: s.exitCode,
+    startedAt: s.startedAt ?? null,
+    finishedAt: s.finishedAt ?? null,
+  }, now);
+}
+
+function configJson(rec: ContainerRecord): Record<string, unknown> {
+  const c = rec.config;
+  const out: Record<string, unknown> = {
+    Hostname: c.hostname,
+    Domainname: c.domainname,
+    User: c.user,
+    AttachStdin: c.attachStdin,
+    AttachStdout: c.attachStdout,
+    AttachStderr: c.attachStderr,
+  };
+  if (Object.keys(c.exposedPorts).length > 0) out['ExposedPorts'] = c.exposedPorts;
+  Object.assign(out, {
+    Tty: c.tty,
+    OpenStdin: c.openStdin,
+    StdinOnce: c.stdinOnce,
+    Env: c.env.length > 0 ? c.env : null,
+    Cmd: c.cmd,
+    Image: c.image,
+    Volumes: Object.keys(c.volumes).length > 0 ? c.volumes : null,
+    WorkingDir: c.workingDir,
+    Entrypoint: c.entrypoint,
+    OnBuild: c.onBuild,
+    Labels: c.labels,
+  });
+  if (c.stopSignal !== undefined) out['StopSignal'] = c.stopSignal;
+  if (c.stopTimeout !== undefined) out['StopTimeout'] = c.stopTimeout;
+  return out;
+}
+
+function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
+  const h = rec.config.host;
+  return {
+    Binds: null,
+    ContainerIDFile: '',
+    LogConfig: { Type: h.logConfig.type, Config: h.logConfig.config },
+    NetworkMode: h.networkMode,
+    PortBindings: {},
+    RestartPolicy: { Name: h.restartPolicy.name, MaximumRetryCount: h.restartPolicy.maximumRetryCount },
+    AutoRemove: h.autoRemove,
+    VolumeDriver: '',
+    VolumesFrom: null,
+    ConsoleSize: [0, 0],
+    CapAdd: h.capAdd.length > 0 ? h.capAdd : null,
+    CapDrop: h.capDrop.length > 0 ? h.capDrop : null,
+    CgroupnsMode: 'host',
+    Dns: h.dns,
+    DnsOptions: h.dnsOptions,
+    DnsSearch: h.dnsSearch,
+    ExtraHosts: h.extraHosts.length > 0 ? h.extraHosts : null,
+    GroupAdd: null,
+    IpcMode: 'private',
+    Cgroup: '',
+    Links: null,
+    OomScoreAdj: 0,
+    PidMode: '',
+    Privileged: h.privileged,
+    PublishAllPorts: false,
+    ReadonlyRootfs: h.readonlyRootfs,
+    SecurityOpt: null,
+    UTSMode: '',
+    UsernsMode: '',
+    ShmSize: h.shmSize,
+    Runtime: 'runc',
+    Isolation: '',
+    CpuShares: 0,
+    Memory: 0,
+    NanoCpus: 0,
+    CgroupParent: '',
+    BlkioWeight: 0,
+    BlkioWeightDevice: [],
+    BlkioDeviceReadBps: [],
+    BlkioDeviceWriteBps: [],
+    BlkioDeviceReadIOps: [],
+    BlkioDeviceWriteIOps: [],
+    CpuPeriod: 0,
+    CpuQuota: 0,
+    CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0,
+    CpusetCpus: '',
+    CpusetMems: '',
+    Devices: [],
+    DeviceCgroupRules: null,
+    DeviceRequests: null,
+    MemoryReservation: 0,
+    MemorySwap: 0,
+    MemorySwappiness: null,
+    OomKillDisable: null,
+    PidsLimit: null,
+    Ulimits: [],
+    CpuCount: 0,
+    CpuPercent: 0,
+    IOMaximumIOps: 0,
+    IOMaximumBandwidth: 0,
+    Init: h.init ? true : null,
+    MaskedPaths: h.privileged ? null : ['/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'],
+    ReadonlyPaths: h.privileged ? null : ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+  };
+}
+
+function networkName(mode: string): string {
+  return mode === 'default' ? 'bridge' : mode;
+}
+
+function endpointJson(): Record<string, unknown> {
+  return {
+    IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, NetworkID: '', EndpointID: '',
+    Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,
+  };
+}
+
+export function containerInspectJson(view: ContainerView): Record<string, unknown> {
+  const rec = view.record;
+  const c = rec.config;
+  const out: Record<string, unknown> = {
+    Id: c.id,
+    Created: c.created,
+    Path: c.path,
+    Args: c.args,
+    State: stateJson(rec),
+    Image: c.imageId,
+    ResolvConfPath: view.paths.resolvConfPath,
+    HostnamePath: view.paths.hostnamePath,
+    HostsPath: view.paths.hostsPath,
+    LogPath: view.paths.logPath,
+    Name: `/${rec.name}`,
+    RestartCount: rec.state.restartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: { ...hostConfigJson(rec), Runtime: view.runtime },
+    GraphDriver: { Data: null, Name: 'overlay2' },
+  };
+  if (view.sizeRw !== undefined) out['SizeRw'] = view.sizeRw;
+  if (view.sizeRootFs !== undefined) out['SizeRootFs'] = view.sizeRootFs;
+  Object.assign(out, {
+    Mounts: [],
+    Config: configJson(rec),
+    NetworkSettings: {
+      Bridge: '',
+      SandboxID: '',
+      SandboxKey: '',
+      Ports: {},
+      HairpinMode: false,
+      LinkLocalIPv6Address: '',
+      LinkLocalIPv6PrefixLen: 0,
+      SecondaryIPAddresses: null,
+      SecondaryIPv6Addresses: null,
+      EndpointID: '',
+      Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      IPAddress: '',
+      IPPrefixLen: 0,
+      IPv6Gateway: '',
+      MacAddress: '',
+      Networks: { [networkName(c.host.networkMode)]: endpointJson() },
+    },
+  });
+  return out;
+}
+
+export function containerListJson(view: ContainerView, now: Date): Record<string, unknown> {
+  const rec = view.record;
+  const c = rec.config;
+  const out: Record<string, unknown> = {
+    Id: c.id,
+    Names: [`/${rec.name}`],
+    Image: c.image,
+    ImageID: c.imageId,
+    Command: [c.path, ...c.args].join(' '),
+    Created: Math.floor(Date.parse(c.created) / 1000),
+    Ports: [],
+    Labels: c.labels,
+    State: rec.state.status,
+    Status: statusText(rec, now),
+    HostConfig: { NetworkMode: c.host.networkMode },
+    NetworkSettings: { Networks: { [networkName(c.host.networkMode)]: endpointJson() } },
+    Mounts: [],
+  };
+  if (view.sizeRw !== undefined) out['SizeRw'] = view.sizeRw;
+  if (view.sizeRootFs !== undefined) out['SizeRootFs'] = view.sizeRootFs;
+  return out;
+}

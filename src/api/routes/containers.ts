@@ -1,0 +1,167 @@
+import type { Duplex } from 'node:stream';
+import type { ContainerService, WaitCondition } from '../../containers/container-service.js';
+import { invalidArgument } from '../../engine-error.js';
+import { parseTimestamp } from '../../runtime/container-log.js';
+import { containerInspectJson, containerListJson } from '../convert/container-json.js';
+import { parseCreateBody } from '../convert/container-create.js';
+import type { RequestContext } from '../request-context.js';
+import type { Router } from '../router.js';
+import { frame, MULTIPLEXED, RAW_STREAM } from '../stream-framing.js';
+
+type ContainerBackend = Pick<ContainerService,
+  'create' | 'start' | 'stop' | 'kill' | 'restart' | 'remove' | 'rename' | 'wait' | 'list' | 'inspect' | 'logs' | 'attach' | 'prune' | 'resolve'>;
+
+const WAIT_CONDITIONS: readonly WaitCondition[] = ['not-running', 'next-exit', 'removed'];
+
+export function containerRoutes(router: Router, svc: ContainerBackend): void {
+  router
+    .add('POST', '/containers/create', async (ctx) => {
+      const opts = parseCreateBody(await ctx.json(), ctx.query('name'));
+      const { id, warnings } = await svc.create(opts);
+      ctx.sendJson(201, { Id: id, Warnings: warnings });
+    })
+    .add('GET', '/containers/json', async (ctx) => {
+      const limit = ctx.int('limit');
+      const views = await svc.list({
+        all: ctx.bool('all'), size: ctx.bool('size'), filters: ctx.filters(),
+        ...(limit !== undefined ? { limit } : {}),
+      });
+      const now = new Date();
+      ctx.sendJson(200, views.map((v) => containerListJson(v, now)));
+    })
+    .add('POST', '/containers/prune', async (ctx) => {
+      const r = await svc.prune(ctx.filters());
+      ctx.sendJson(200, { ContainersDeleted: r.deleted.length > 0 ? r.deleted : null, SpaceReclaimed: r.spaceReclaimed });
+    })
+    .add('GET', '/containers/{id}/json', async (ctx) => {
+      ctx.sendJson(200, containerInspectJson(await svc.inspect(ctx.param('id'), { size: ctx.bool('size') })));
+    })
+    .add('POST', '/containers/{id}/start', async (ctx) => {
+      await svc.start(ctx.param('id'));
+      ctx.sendStatus(204);
+    })
+    .add('POST', '/containers/{id}/stop', async (ctx) => {
+      const t = ctx.int('t') ?? ctx.int('timeout');
+      const signal = ctx.query('signal');
+      await svc.stop(ctx.param('id'), { ...(t !== undefined ? { timeout: t } : {}), ...(signal !== undefined && signal !== '' ? { signal } : {}) });
+      ctx.sendStatus(204);
+    })
+    .add('POST', '/containers/{id}/restart', async (ctx) => {
+      const t = ctx.int('t') ?? ctx.int('timeout');
+      const signal = ctx.query('signal');
+      await svc.restart(ctx.param('id'), { ...(t !== undefined ? { timeout: t } : {}), ...(signal !== undefined && signal !== '' ? { signal } : {}) });
+      ctx.sendStatus(204);
+    })
+    .add('POST', '/containers/{id}/kill', async (ctx) => {
+      const signal = ctx.query('signal');
+      await svc.kill(ctx.param('id'), signal !== undefined && signal !== '' ? signal : 'SIGKILL');
+      ctx.sendStatus(204);
+    })
+    .add('DELETE', '/containers/{id}', async (ctx) => {
+      await svc.remove(ctx.param('id'), { force: ctx.bool('force'), volumes: ctx.bool('v') });
+      ctx.sendStatus(204);
+    })
+    .add('POST', '/containers/{id}/rename', async (ctx) => {
+      await svc.rename(ctx.param('id'), ctx.query('name') ?? '');
+      ctx.sendStatus(204);
+    })
+    .add('POST', '/containers/{id}/resize', async (ctx) => {
+      svc.resolve(ctx.param('id'));
+      ctx.sendStatus(200);
+    })
+    .add('POST', '/containers/{id}/wait', async (ctx) => {
+      const condition = (ctx.query('condition') ?? '') === '' ? 'not-running' : (ctx.query('condition') as WaitCondition);
+      if (!WAIT_CONDITIONS.includes(condition)) throw invalidArgument(`invalid condition: "${condition}"`);
+      const result = svc.wait(ctx.param('id'), condition, ctx.signal);
+      const res = ctx.res;
+      if (res === undefined) return;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.flushHeaders();
+      const r = await result.catch(() => undefined);
+      if (r === undefined) {
+        res.end();
+        return;
+      }
+      res.end(JSON.stringify(r.error !== undefined ? { Error: { Message: r.error }, StatusCode: r.statusCode } : { StatusCode: r.statusCode }) + '\n');
+    })
+    .add('GET', '/containers/{id}/logs', async (ctx) => {
+      const stdout = ctx.bool('stdout');
+      const stderr = ctx.bool('stderr');
+      if (!stdout && !stderr) throw invalidArgument('Bad parameters: you must choose at least one stream');
+      const tailRaw = ctx.query('tail');
+      const tail = tailRaw === undefined || tailRaw === '' || tailRaw === 'all' ? undefined : Number.parseInt(tailRaw, 10);
+      const since = timeParam(ctx.query('since'));
+      const until = timeParam(ctx.query('until'));
+      const { tty, entries } = svc.logs(ctx.param('id'), {
+        follow: ctx.bool('follow'), stdout, stderr, signal: ctx.signal,
+        ...(tail !== undefined && !Number.isNaN(tail) ? { tail } : {}),
+        ...(since !== undefined && since > 0n ? { sinceNano: since } : {}),
+        ...(until !== undefined && until > 0n ? { untilNano: until } : {}),
+      });
+      const timestamps = ctx.bool('timestamps');
+      const res = ctx.res;
+      if (res === undefined) return;
+      res.writeHead(200, { 'Content-Type': tty ? RAW_STREAM : ctx.atLeast('1.42') ? MULTIPLEXED : RAW_STREAM });
+      res.flushHeaders();
+      for await (const e of entries) {
+        const data = timestamps ? Buffer.concat([Buffer.from(`${e.timestamp} `), e.data]) : e.data;
+        const ok = res.write(tty ? data : frame(e.stream === 'stdout' ? 1 : 2, data));
+        if (!ok) await new Promise((r) => res.once('drain', r));
+        if (ctx.signal.aborted) break;
+      }
+      res.end();
+    })
+    .add('POST', '/containers/{id}/attach', async (ctx) => {
+      await attach(ctx, svc);
+    });
+}
+
+/** Docker's `since`/`until`: Unix seconds with an optional fraction, or an RFC 3339 time. */
+function timeParam(v: string | undefined): bigint | undefined {
+  if (v === undefined || v === '') return undefined;
+  const m = /^(\d+)(?:\.(\d{1,9}))?$/.exec(v);
+  if (m !== null) return BigInt(m[1] ?? '0') * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+  const t = parseTimestamp(v);
+  if (t === undefined) throw invalidArgument(`invalid value for time: ${v}`);
+  return t.nano;
+}
+
+async function attach(ctx: RequestContext, svc: ContainerBackend): Promise<void> {
+  const wantStdout = ctx.bool('stdout');
+  const wantStderr = ctx.bool('stderr');
+  const stream = ctx.bool('stream');
+  const logs = ctx.bool('logs');
+  const rec = svc.resolve(ctx.param('id'));
+  const tty = rec.config.tty;
+  const contentType = tty || !ctx.atLeast('1.42') ? RAW_STREAM : MULTIPLEXED;
+  let socket: Duplex;
+  if (ctx.upgrade !== undefined) {
+    socket = ctx.upgrade.socket;
+    socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nApi-Version: ${ctx.apiVersion}\r\n\r\n`);
+  } else {
+    socket = ctx.req.socket;
+    ctx.res?.detachSocket(ctx.req.socket);
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\n\r\n`);
+  }
+  // Input from the client (stdin) is not wired to the container yet: read and drop it.
+  socket.on('data', () => undefined);
+  socket.on('error', () => undefined);
+  const write = async (s: 'stdout' | 'stderr', data: Buffer): Promise<void> => {
+    if ((s === 'stdout' && !wantStdout) || (s === 'stderr' && !wantStderr)) return;
+    if (!socket.writable) return;
+    const ok = socket.write(tty ? data : frame(s === 'stdout' ? 1 : 2, data));
+    if (!ok) await new Promise((r) => socket.once('drain', r));
+  };
+  try {
+    const live = stream ? await svc.attach(rec.config.id, ctx.signal) : undefined;
+    if (logs) {
+      const past = svc.logs(rec.config.id, { signal: ctx.signal });
+      for await (const e of past.entries) await write(e.stream, e.data);
+    }
+    if (live !== undefined) {
+      for await (const e of live.entries) await write(e.stream, e.data);
+    }
+  } finally {
+    if (socket.writable) socket.end();
+  }
+}

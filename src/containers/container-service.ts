@@ -1,0 +1,568 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import type { Digest } from '../content/digest.js';
+import { conflict, EngineError, invalidArgument, isEngineError, notFound, notModified } from '../engine-error.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { ContainerDefaults } from '../images/image-config.js';
+import { readLog, type LogEntry } from '../runtime/container-log.js';
+import type { OciRuntime } from '../runtime/oci-runtime.js';
+import type { Snapshotter } from '../snapshots/snapshotter.js';
+import { KeyedMutex } from '../sync/mutex.js';
+import { buildContainerConfig } from './container-config.js';
+import { matchContainer, validateContainerFilters, type ContainerFilters } from './container-filters.js';
+import { containerPaths, type ContainerPaths, type ContainerRunner } from './container-runner.js';
+import type { ContainerStore } from './container-store.js';
+import { initialState, isRunningStatus, type ContainerRecord, type ContainerState } from './container.js';
+import type { CreateOptions } from './create-options.js';
+import { isValidName, randomName } from './name-generator.js';
+import { parseSignal } from './signals.js';
+import { assertTransition } from './state-machine.js';
+
+/** What the container service needs to know about images. */
+export interface ImageLookup {
+  resolveForContainer(nameOrId: string): { id: Digest; defaults: ContainerDefaults; topChainId: Digest | undefined };
+  /** Whether image `imageId` is `nameOrId` or built on top of it. */
+  isAncestor(imageId: Digest, nameOrId: string): boolean;
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+export interface WaitResult {
+  readonly statusCode: number;
+  readonly error?: string;
+}
+
+export interface ListOptions {
+  readonly all?: boolean;
+  readonly limit?: number;
+  readonly size?: boolean;
+  readonly filters?: ContainerFilters;
+}
+
+export interface ContainerView {
+  readonly record: ContainerRecord;
+  readonly paths: ContainerPaths;
+  readonly runtime: string;
+  readonly sizeRw?: number;
+  readonly sizeRootFs?: number;
+}
+
+export interface LogOptions {
+  readonly follow?: boolean;
+  readonly stdout?: boolean;
+  readonly stderr?: boolean;
+  readonly sinceNano?: bigint;
+  readonly untilNano?: bigint;
+  readonly tail?: number;
+  readonly signal: AbortSignal;
+}
+
+export interface ContainerServiceDeps {
+  readonly store: ContainerStore;
+  readonly runner: ContainerRunner;
+  readonly runtime: OciRuntime;
+  readonly snapshots: Snapshotter;
+  readonly images: ImageLookup;
+  readonly events: EventBus;
+  /** Bytes used by the image's layers (for SizeRootFs). */
+  readonly imageSize: (id: Digest) => number;
+}
+
+type ExitListener = (rec: ContainerRecord) => void;
+
+export class ContainerService {
+  private readonly locks = new KeyedMutex();
+  private readonly names = new Map<string, string>();
+  private readonly exitListeners = new Map<string, Set<ExitListener>>();
+  private readonly removeListeners = new Map<string, Set<() => void>>();
+
+  constructor(private readonly d: ContainerServiceDeps) {}
+
+  // ---- lookup ----
+
+  find(idOrName: string): ContainerRecord | undefined {
+    const exact = this.d.store.get(idOrName);
+    if (exact !== undefined) return exact;
+    const byName = this.names.get(idOrName.startsWith('/') ? idOrName.slice(1) : idOrName);
+    if (byName !== undefined) return this.d.store.get(byName);
+    if (!/^[a-f0-9]+$/.test(idOrName)) return undefined;
+    const matches = this.d.store.all().filter((r) => r.config.id.startsWith(idOrName));
+    if (matches.length > 1) throw invalidArgument(`multiple IDs found with provided prefix: ${idOrName}`);
+    return matches[0];
+  }
+
+  resolve(idOrName: string): ContainerRecord {
+    const rec = this.find(idOrName);
+    if (rec === undefined) throw notFound(`No such container: ${idOrName}`);
+    return rec;
+  }
+
+  /** Containers that use an image, for image removal. */
+  usersOfImage(imageId: Digest): Array<{ id: string; running: boolean }> {
+    return this.d.store.all()
+      .filter((r) => r.config.imageId === imageId)
+      .map((r) => ({ id: r.config.id, running: isRunningStatus(r.state.status) }));
+  }
+
+  paths(id: string): ContainerPaths {
+    return containerPaths(this.d.store.dirOf(id));
+  }
+
+  // ---- verbs ----
+
+  async create(opts: CreateOptions): Promise<{ id: string; warnings: string[] }> {
+    const image = this.d.images.resolveForContainer(opts.image);
+    const id = randomBytes(32).toString('hex');
+    const config = buildContainerConfig(id, new Date().toISOString(), opts, image.id, image.defaults, os.hostname());
+    const name = this.reserveName(opts.name, id);
+    try {
+      await fs.mkdir(this.d.store.dirOf(id), { mode: 0o710 });
+      await fs.writeFile(this.paths(id).logPath, '', { mode: 0o640 });
+      await this.d.snapshots.prepare(id, image.topChainId);
+      await this.d.store.save({ name, config, state: initialState() });
+    } catch (e: unknown) {
+      this.names.delete(name);
+      await this.d.snapshots.remove(id).catch(() => undefined);
+      await fs.rm(this.d.store.dirOf(id), { recursive: true, force: true });
+      throw e;
+    }
+    this.publish('create', this.resolve(id));
+    return { id, warnings: [] };
+  }
+
+  async start(idOrName: string): Promise<void> {
+    const id = this.resolve(idOrName).config.id;
+    let failed: ContainerRecord | undefined;
+    try {
+      await this.locks.run(id, async () => {
+        const rec = this.resolve(id);
+        const status = rec.state.status;
+        if (status === 'running') throw notModified();
+        if (status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
+        if (status === 'removing' || status === 'dead') throw conflict(`container is marked for removal and cannot be started`);
+        assertTransition(id, status, 'running');
+        try {
+          const { pid } = await this.d.runner.start(rec.config, rec.name, this.paths(id));
+          await this.save(rec, {
+            status: 'running', pid, exitCode: 0, error: '', startedAt: new Date().toISOString(),
+            finishedAt: rec.state.finishedAt, stoppedByUser: false, oomKilled: false,
+          });
+        } catch (e: unknown) {
+          const message = e instanceof Error ? e.message : String(e);
+          failed = await this.save(rec, { exitCode: startFailureExitCode(message), error: message });
+          throw e;
+        }
+      });
+    } catch (e: unknown) {
+      if (failed?.config.host.autoRemove === true) await this.remove(id, { force: true }).catch(() => undefined);
+      throw e;
+    }
+    this.publish('start', this.resolve(id));
+  }
+
+  async stop(idOrName: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
+    const rec = this.resolve(idOrName);
+    const id = rec.config.id;
+    if (!isRunningStatus(rec.state.status)) throw notModified();
+    const signal = opts.signal ?? rec.config.stopSignal ?? 'SIGTERM';
+    const sig = parseSignal(signal);
+    const timeout = opts.timeout ?? rec.config.stopTimeout ?? 10;
+    await this.markStoppedByUser(id);
+    const exited = this.nextExit(id);
+    if (sig !== 9) {
+      await this.signal(id, sig).catch(ignoreNotRunning);
+      if (timeout < 0) {
+        await exited;
+        this.publish('stop', this.resolve(id));
+        return;
+      }
+      if (await withTimeout(exited, timeout * 1000)) {
+        this.publish('stop', this.resolve(id));
+        return;
+      }
+    }
+    await this.signal(id, 9).catch(ignoreNotRunning);
+    await exited;
+    this.publish('stop', this.resolve(id));
+  }
+
+  async kill(idOrName: string, signal = 'SIGKILL'): Promise<void> {
+    const rec = this.resolve(idOrName);
+    const sig = parseSignal(signal);
+    if (!isRunningStatus(rec.state.status)) {
+      throw conflict(`cannot kill container: ${idOrName}: container ${rec.config.id} is not running`);
+    }
+    if (sig === 9 || sig === 15 || sig === 2) await this.markStoppedByUser(rec.config.id);
+    await this.signal(rec.config.id, sig);
+  }
+
+  async restart(idOrName: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
+    const id = this.resolve(idOrName).config.id;
+    try {
+      await this.stop(id, opts);
+    } catch (e: unknown) {
+      if (!isEngineError(e, 'not-modified')) throw e;
+    }
+    await this.start(id);
+    this.publish('restart', this.resolve(id));
+  }
+
+  async remove(idOrName: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    const rec = this.resolve(idOrName);
+    const id = rec.config.id;
+    if (isRunningStatus(rec.state.status)) {
+      if (opts.force !== true) {
+        const what = rec.state.status === 'paused' ? 'container is paused and must be unpaused first' : 'container is running: stop the container before removing or force remove';
+        throw conflict(`cannot remove container "/${rec.name}": ${what}`);
+      }
+      const exited = this.nextExit(id);
+      await this.markStoppedByUser(id);
+      await this.signal(id, 9).catch(ignoreNotRunning);
+      await exited;
+    }
+    await this.locks.run(id, async () => {
+      const current = this.d.store.get(id);
+      if (current === undefined) return;
+      if (current.state.status === 'removing') throw conflict(`removal of container ${idOrName} is already in progress`);
+      if (isRunningStatus(current.state.status)) throw conflict(`cannot remove container "/${current.name}": container is running: stop the container before removing or force remove`);
+      await this.save(current, { status: 'removing' });
+      await this.destroyLocked(current);
+    });
+  }
+
+  async rename(idOrName: string, newName: string): Promise<void> {
+    const id = this.resolve(idOrName).config.id;
+    const name = newName.startsWith('/') ? newName.slice(1) : newName;
+    if (name === '') throw invalidArgument('Neither old nor new names may be empty');
+    if (!isValidName(name)) throw invalidArgument(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+    await this.locks.run(id, async () => {
+      const rec = this.resolve(id);
+      if (rec.name === name) throw invalidArgument('Renaming a container with the same name as its current name');
+      const holder = this.names.get(name);
+      if (holder !== undefined) throw nameConflict(name, holder);
+      this.names.set(name, id);
+      try {
+        await this.d.store.save({ ...rec, name });
+      } catch (e: unknown) {
+        this.names.delete(name);
+        throw e;
+      }
+      this.names.delete(rec.name);
+      this.publish('rename', this.resolve(id), { oldName: `/${rec.name}` });
+    });
+  }
+
+  /**
+   * Registers a waiter now and resolves when the condition holds. Docker's
+   * conditions: not-running (at once if it is not running), next-exit, removed.
+   */
+  wait(idOrName: string, condition: WaitCondition, signal?: AbortSignal): Promise<WaitResult> {
+    const rec = this.resolve(idOrName);
+    const id = rec.config.id;
+    if (condition === 'not-running' && !isRunningStatus(rec.state.status)) {
+      return Promise.resolve(waitResult(rec));
+    }
+    return new Promise<WaitResult>((resolve, reject) => {
+      const done = (r: ContainerRecord): void => {
+        cleanup();
+        resolve(waitResult(r));
+      };
+      const onExit: ExitListener = (r) => {
+        if (condition !== 'removed') done(r);
+      };
+      let last = rec;
+      const trackLast: ExitListener = (r) => { last = r; };
+      const onRemove = (): void => done(last);
+      const onAbort = (): void => {
+        cleanup();
+        reject(new EngineError('unavailable', 'wait cancelled'));
+      };
+      const cleanup = (): void => {
+        this.exitListeners.get(id)?.delete(onExit);
+        this.exitListeners.get(id)?.delete(trackLast);
+        this.removeListeners.get(id)?.delete(onRemove);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      addTo(this.exitListeners, id, onExit);
+      addTo(this.exitListeners, id, trackLast);
+      addTo(this.removeListeners, id, onRemove);
+      signal?.addEventListener('abort', onAbort);
+    });
+  }
+
+  async list(opts: ListOptions = {}): Promise<ContainerView[]> {
+    const filters = opts.filters ?? {};
+    validateContainerFilters(filters);
+    let recs = this.d.store.all().sort((a, b) => Date.parse(b.config.created) - Date.parse(a.config.created));
+    const limit = opts.limit ?? -1;
+    const all = opts.all === true || limit > 0 || (filters['status']?.length ?? 0) > 0 || (filters['exited']?.length ?? 0) > 0;
+    if (!all) recs = recs.filter((r) => isRunningStatus(r.state.status));
+    recs = recs.filter((r) => matchContainer(r, filters, {
+      hasAncestor: (c, name) => this.d.images.isAncestor(c.config.imageId, name),
+      createdOf: (n) => this.find(n)?.config.created,
+    }));
+    if (limit > 0) recs = recs.slice(0, limit);
+    return Promise.all(recs.map((r) => this.view(r, opts.size === true)));
+  }
+
+  async inspect(idOrName: string, opts: { size?: boolean } = {}): Promise<ContainerView> {
+    return this.view(this.resolve(idOrName), opts.size === true);
+  }
+
+  /** The container's log entries, following new ones while it runs when asked. */
+  logs(idOrName: string, opts: LogOptions): { tty: boolean; entries: AsyncGenerator<LogEntry> } {
+    const rec = this.resolve(idOrName);
+    const follow = opts.follow === true && isRunningStatus(rec.state.status)
+      ? { stopped: this.nextExitOrRemoval(rec.config.id, opts.signal), signal: opts.signal }
+      : undefined;
+    const source = readLog(this.paths(rec.config.id).logPath, {
+      ...(opts.sinceNano !== undefined ? { sinceNano: opts.sinceNano } : {}),
+      ...(opts.untilNano !== undefined ? { untilNano: opts.untilNano } : {}),
+      ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
+      ...(follow !== undefined ? { follow } : {}),
+    });
+    const wantOut = opts.stdout !== false;
+    const wantErr = opts.stderr !== false;
+    async function* filtered(): AsyncGenerator<LogEntry> {
+      for await (const e of source) {
+        if ((e.stream === 'stdout' && wantOut) || (e.stream === 'stderr' && wantErr)) yield e;
+      }
+    }
+    return { tty: rec.config.tty, entries: filtered() };
+  }
+
+  /**
+   * Output of the container from now on, until it stops: its current run, or the
+   * next one when it is not running yet (`run` attaches before it starts).
+   */
+  async attach(idOrName: string, signal: AbortSignal): Promise<{ tty: boolean; entries: AsyncGenerator<LogEntry> }> {
+    const rec = this.resolve(idOrName);
+    const logPath = this.paths(rec.config.id).logPath;
+    const size = await fs.stat(logPath).then((s) => s.size, () => 0);
+    const stopped = this.nextExitOrRemoval(rec.config.id, signal);
+    return { tty: rec.config.tty, entries: readLog(logPath, { fromOffset: size, follow: { stopped, signal } }) };
+  }
+
+  async prune(filters: ContainerFilters = {}): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    for (const k of Object.keys(filters)) {
+      if (k !== 'until' && k !== 'label' && k !== 'label!') throw invalidArgument(`invalid filter '${k}'`);
+    }
+    const deleted: string[] = [];
+    let spaceReclaimed = 0;
+    for (const rec of this.d.store.all()) {
+      if (isRunningStatus(rec.state.status) || rec.state.status === 'removing') continue;
+      if (!matchContainer(rec, { label: filters['label'] ?? [], until: filters['until'] ?? [] }, { hasAncestor: () => false, createdOf: () => undefined })) continue;
+      if ((filters['label!'] ?? []).some((l) => matchContainer(rec, { label: [l] }, { hasAncestor: () => false, createdOf: () => undefined }))) continue;
+      const size = await this.d.snapshots.usage(rec.config.id);
+      try {
+        await this.remove(rec.config.id);
+        deleted.push(rec.config.id);
+        spaceReclaimed += size;
+      } catch (e: unknown) {
+        if (!isEngineError(e)) throw e;
+      }
+    }
+    return { deleted, spaceReclaimed };
+  }
+
+  // ---- exits and recovery ----
+
+  /** Called when the runtime reports that container `id` exited. */
+  async handleExit(id: string): Promise<void> {
+    let exitedRec: ContainerRecord | undefined;
+    await this.locks.run(id, async () => {
+      const rec = this.d.store.get(id);
+      if (rec === undefined || !isRunningStatus(rec.state.status)) return;
+      const exit = await this.d.runtime.exitStatus(id);
+      if (exit === undefined) return;
+      exitedRec = await this.finishExitLocked(rec, exit.exitCode, exit.finishedAt);
+    });
+    if (exitedRec !== undefined) this.afterExit(exitedRec);
+  }
+
+  /** Reconciles records with what survived a daemon restart or crash. */
+  async recover(): Promise<void> {
+    for (const rec of this.d.store.all()) this.names.set(rec.name, rec.config.id);
+    const toRemove: string[] = [];
+    for (const rec of this.d.store.all()) {
+      const id = rec.config.id;
+      const status = rec.state.status;
+      if (status === 'removing' || status === 'dead') {
+        await this.locks.run(id, () => this.destroyLocked(rec));
+        continue;
+      }
+      if (!isRunningStatus(status)) {
+        await this.d.runner.cleanup(id, this.paths(id)).catch(() => undefined);
+        continue;
+      }
+      const exit = await this.d.runtime.exitStatus(id);
+      if (exit !== undefined) {
+        const r = await this.locks.run(id, () => this.finishExitLocked(rec, exit.exitCode, exit.finishedAt));
+        if (r.config.host.autoRemove) toRemove.push(id);
+        continue;
+      }
+      if (await this.d.runtime.monitorAlive(id)) continue;
+      const st = await this.d.runtime.state(id);
+      if (st !== undefined && (st.status === 'running' || st.status === 'paused')) continue;
+      // Neither the monitor nor the container is left, and nobody recorded how it ended.
+      const r = await this.locks.run(id, () => this.finishExitLocked(rec, 255, new Date()));
+      if (r.config.host.autoRemove) toRemove.push(id);
+    }
+    for (const id of toRemove) await this.remove(id, { force: true }).catch(() => undefined);
+  }
+
+  // ---- internals ----
+
+  private async finishExitLocked(rec: ContainerRecord, exitCode: number, finishedAt: Date): Promise<ContainerRecord> {
+    const updated = await this.save(rec, { status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString() });
+    await this.d.runner.cleanup(rec.config.id, this.paths(rec.config.id)).catch(() => undefined);
+    this.publish('die', updated, { exitCode: String(exitCode) });
+    return updated;
+  }
+
+  private afterExit(rec: ContainerRecord): void {
+    for (const l of [...(this.exitListeners.get(rec.config.id) ?? [])]) l(rec);
+    if (rec.config.host.autoRemove) {
+      void this.remove(rec.config.id).catch(() => undefined);
+    }
+  }
+
+  private async destroyLocked(rec: ContainerRecord): Promise<void> {
+    const id = rec.config.id;
+    const paths = this.paths(id);
+    await this.d.runner.cleanup(id, paths);
+    await this.d.snapshots.remove(id);
+    await this.d.store.delete(id);
+    const runtime = this.d.runtime as { cleanupFiles?: (id: string) => Promise<void> };
+    await runtime.cleanupFiles?.(id);
+    if (this.names.get(rec.name) === id) this.names.delete(rec.name);
+    this.publish('destroy', rec);
+    for (const l of [...(this.removeListeners.get(id) ?? [])]) l();
+    this.removeListeners.delete(id);
+    this.exitListeners.delete(id);
+  }
+
+  private async markStoppedByUser(id: string): Promise<void> {
+    await this.locks.run(id, async () => {
+      const rec = this.d.store.get(id);
+      if (rec !== undefined && !rec.state.stoppedByUser) await this.save(rec, { stoppedByUser: true });
+    });
+  }
+
+  private async signal(id: string, sig: number): Promise<void> {
+    await this.d.runtime.kill(id, String(sig));
+    this.publish('kill', this.resolve(id), { signal: String(sig) });
+  }
+
+  /**
+   * Resolves when the container, running now, has stopped (or is gone). Polls as
+   * well, in case a notification was lost or came before this was called.
+   */
+  private nextExit(id: string): Promise<ContainerRecord | undefined> {
+    return new Promise((resolve) => {
+      const finish = (r: ContainerRecord | undefined): void => {
+        clearInterval(timer);
+        this.exitListeners.get(id)?.delete(finish);
+        resolve(r);
+      };
+      const timer = setInterval(() => {
+        const rec = this.d.store.get(id);
+        if (rec === undefined || !isRunningStatus(rec.state.status)) finish(rec);
+        else void this.handleExit(id);
+      }, 500);
+      addTo(this.exitListeners, id, finish);
+    });
+  }
+
+  private nextExitOrRemoval(id: string, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        this.exitListeners.get(id)?.delete(finish);
+        this.removeListeners.get(id)?.delete(finish);
+        signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      addTo(this.exitListeners, id, finish);
+      addTo(this.removeListeners, id, finish);
+      signal.addEventListener('abort', finish);
+    });
+  }
+
+  private async save(rec: ContainerRecord, change: Partial<ContainerState>): Promise<ContainerRecord> {
+    const next: ContainerRecord = { ...rec, state: { ...rec.state, ...change } };
+    await this.d.store.save(next);
+    return next;
+  }
+
+  private reserveName(requested: string | undefined, id: string): string {
+    if (requested !== undefined && requested !== '') {
+      const name = requested.startsWith('/') ? requested.slice(1) : requested;
+      if (!isValidName(name)) throw invalidArgument(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+      const holder = this.names.get(name);
+      if (holder !== undefined) throw nameConflict(name, holder);
+      this.names.set(name, id);
+      return name;
+    }
+    for (let i = 0; ; i++) {
+      const name = randomName(i);
+      if (!this.names.has(name)) {
+        this.names.set(name, id);
+        return name;
+      }
+    }
+  }
+
+  private async view(rec: ContainerRecord, size: boolean): Promise<ContainerView> {
+    const base = { record: rec, paths: this.paths(rec.config.id), runtime: this.d.runner.runtimeName };
+    if (!size) return base;
+    const sizeRw = await this.d.snapshots.usage(rec.config.id);
+    return { ...base, sizeRw, sizeRootFs: sizeRw + this.d.imageSize(rec.config.imageId) };
+  }
+
+  private publish(action: string, rec: ContainerRecord, extra: Record<string, string> = {}): void {
+    this.d.events.publish('container', action, rec.config.id, { ...rec.config.labels, image: rec.config.image, name: rec.name, ...extra });
+  }
+}
+
+function addTo<T>(map: Map<string, Set<T>>, key: string, value: T): void {
+  let set = map.get(key);
+  if (set === undefined) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(value);
+}
+
+function waitResult(rec: ContainerRecord): WaitResult {
+  return rec.state.error !== '' && rec.state.status !== 'exited'
+    ? { statusCode: rec.state.exitCode, error: rec.state.error }
+    : { statusCode: rec.state.exitCode };
+}
+
+function nameConflict(name: string, holder: string): EngineError {
+  return conflict(`Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
+}
+
+/** Docker records 127 for a missing executable, 126 for one that cannot run, 128 otherwise. */
+export function startFailureExitCode(message: string): number {
+  if (/executable file not found|no such file or directory/.test(message)) return 127;
+  if (/permission denied|is a directory/.test(message)) return 126;
+  return 128;
+}
+
+function ignoreNotRunning(e: unknown): void {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (!/not running|does not exist|process already finished|no such process/i.test(msg)) throw e;
+}
+
+function withTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    void p.then(() => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+

@@ -1,0 +1,97 @@
+import type { Digest } from '../content/digest.js';
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';
+
+export interface RestartPolicy {
+  readonly name: RestartPolicyName;
+  readonly maximumRetryCount: number;
+}
+
+/** Options that shape how the container runs on the host (Docker's HostConfig). */
+export interface HostOptions {
+  /** "bridge", "none", "host" (or a network name, later). */
+  readonly networkMode: string;
+  readonly autoRemove: boolean;
+  readonly restartPolicy: RestartPolicy;
+  readonly privileged: boolean;
+  readonly capAdd: readonly string[];
+  readonly capDrop: readonly string[];
+  readonly readonlyRootfs: boolean;
+  /** Size of /dev/shm in bytes. */
+  readonly shmSize: number;
+  readonly dns: readonly string[];
+  readonly dnsSearch: readonly string[];
+  readonly dnsOptions: readonly string[];
+  /** `host:ip` entries added to /etc/hosts. */
+  readonly extraHosts: readonly string[];
+  readonly init: boolean;
+  readonly logConfig: { readonly type: string; readonly config: Readonly<Record<string, string>> };
+}
+
+/** What is fixed when the container is created. */
+export interface ContainerConfig {
+  readonly id: string;
+  readonly created: string;
+  /** The image as the user named it ("busybox"). */
+  readonly image: string;
+  readonly imageId: Digest;
+  /** The program and its arguments (entrypoint followed by command). */
+  readonly path: string;
+  readonly args: readonly string[];
+  readonly cmd: readonly string[] | null;
+  readonly entrypoint: readonly string[] | null;
+  readonly env: readonly string[];
+  readonly workingDir: string;
+  readonly user: string;
+  readonly hostname: string;
+  readonly domainname: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly stopSignal: string | undefined;
+  readonly stopTimeout: number | undefined;
+  readonly tty: boolean;
+  readonly openStdin: boolean;
+  readonly stdinOnce: boolean;
+  readonly attachStdin: boolean;
+  readonly attachStdout: boolean;
+  readonly attachStderr: boolean;
+  readonly exposedPorts: Readonly<Record<string, object>>;
+  readonly volumes: Readonly<Record<string, object>>;
+  readonly onBuild: readonly string[] | null;
+  readonly host: HostOptions;
+}
+
+/** What changes while the container lives. */
+export interface ContainerState {
+  readonly status: ContainerStatus;
+  readonly pid: number;
+  readonly exitCode: number;
+  readonly error: string;
+  readonly startedAt: string | undefined;
+  readonly finishedAt: string | undefined;
+  readonly oomKilled: boolean;
+  readonly restartCount: number;
+  /** Set by `docker stop`/`kill` so restart policies know the user stopped it. */
+  readonly stoppedByUser: boolean;
+}
+
+export interface ContainerRecord {
+  /** Current name, without the leading slash. */
+  readonly name: string;
+  readonly config: ContainerConfig;
+  readonly state: ContainerState;
+}
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export function initialState(): ContainerState {
+  return {
+    status: 'created', pid: 0, exitCode: 0, error: '', startedAt: undefined, finishedAt: undefined,
+    oomKilled: false, restartCount: 0, stoppedByUser: false,
+  };
+}
+
+export function isRunningStatus(s: ContainerStatus): boolean {
+  return s === 'running' || s === 'paused' || s === 'restarting';
+}

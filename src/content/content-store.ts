@@ -1,0 +1,26 @@
+import type { Readable } from 'node:stream';
+import type { Digest } from './digest.js';
+
+export interface BlobInfo {
+  readonly digest: Digest;
+  readonly size: number;
+}
+
+/** An in-progress blob write: hashed as it is written, verified on commit. */
+export interface ContentWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Verifies size and digest (when expected), then makes the blob visible. */
+  commit(expected?: { digest?: Digest; size?: number }): Promise<BlobInfo>;
+  abort(): Promise<void>;
+}
+
+/** Blobs addressed by digest. */
+export interface ContentStore {
+  info(digest: Digest): Promise<BlobInfo | undefined>;
+  read(digest: Digest): Promise<Buffer>;
+  readStream(digest: Digest): Readable;
+  writer(): Promise<ContentWriter>;
+  put(data: Uint8Array | string): Promise<BlobInfo>;
+  delete(digest: Digest): Promise<void>;
+  list(): Promise<BlobInfo[]>;
+}

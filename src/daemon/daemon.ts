@@ -1,0 +1,177 @@
+import { promises as fs } from 'node:fs';
+import type { Server } from 'node:http';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { createApiServer } from '../api/http-server.js';
+import { containerRoutes } from '../api/routes/containers.js';
+import { imageRoutes } from '../api/routes/images.js';
+import { systemRoutes } from '../api/routes/system.js';
+import { Router } from '../api/router.js';
+import { ContainerRunner } from '../containers/container-runner.js';
+import { ContainerService, type ImageLookup } from '../containers/container-service.js';
+import { ContainerStore } from '../containers/container-store.js';
+import { isRunningStatus } from '../containers/container.js';
+import { LocalContentStore } from '../content/local-content-store.js';
+import { EngineError, errnoCode } from '../engine-error.js';
+import { EventBus } from '../events/event-bus.js';
+import { ImageService } from '../images/image-service.js';
+import { ImageStore } from '../images/image-store.js';
+import { ConmonRuntime } from '../runtime/conmon-runtime.js';
+import { detectCgroups, findExecutable, selectRuntime } from '../runtime/runtime-select.js';
+import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
+import { layoutFor, prepareLayout } from '../storage/layout.js';
+import { socketPath, type DaemonConfig } from './daemon-config.js';
+import { BERTH_VERSION } from './version.js';
+
+export interface RunningDaemon {
+  readonly servers: readonly Server[];
+  shutdown(): Promise<void>;
+}
+
+/** Builds the engine from its parts, recovers state, and serves the API. */
+export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void): Promise<RunningDaemon> {
+  const layout = layoutFor(cfg.dataRoot, cfg.execRoot);
+  await prepareLayout(layout);
+  await takePidfile(cfg.pidfile);
+
+  const conmon = await findExecutable('conmon');
+  if (conmon === undefined) throw new EngineError('internal', 'conmon not found in PATH: run scripts/setup.sh');
+  const cgroups = await detectCgroups();
+  const runtimeChoice = await selectRuntime(cfg.runtime, cgroups);
+  log(`using runtime ${runtimeChoice.name} (${runtimeChoice.path}), cgroups ${cgroups.layout}`);
+
+  const events = new EventBus();
+  const content = new LocalContentStore(layout.blobsDir, layout.ingestDir);
+  await content.recover();
+  const snapshots = new OverlaySnapshotter(layout.snapshotsDir);
+  await snapshots.load();
+  const imageStore = new ImageStore(layout.imagesDir, content);
+  await imageStore.load();
+  const containerStore = new ContainerStore(layout.containersDir);
+  await containerStore.load();
+
+  const runtime = new ConmonRuntime({
+    runtimeName: runtimeChoice.name,
+    runtimePath: runtimeChoice.path,
+    conmonPath: conmon,
+    stateDir: path.join(layout.runtimeStateDir, runtimeChoice.name),
+    exitsDir: layout.exitsDir,
+    conmonPidDir: layout.conmonPidDir,
+    containerPidDir: layout.containerPidDir,
+    socketsDir: layout.socketsDir,
+    ...(cfg.logMaxSize !== undefined ? { logMaxSize: cfg.logMaxSize } : {}),
+  });
+  const runner = new ContainerRunner(runtime, snapshots, cgroups);
+
+  // The two services need each other (an image in use cannot be removed; a
+  // container is made from an image): each gets a narrow view of the other.
+  let containers: ContainerService | undefined;
+  const images = new ImageService(imageStore, content, snapshots, events, (id) => containers?.usersOfImage(id) ?? []);
+  const imageLookup: ImageLookup = {
+    resolveForContainer: (nameOrId) => {
+      const image = images.resolve(nameOrId);
+      return { id: image.record.id, defaults: image.config.config ?? {}, topChainId: images.topChainId(image) };
+    },
+    isAncestor: (imageId, nameOrId) => {
+      const ancestor = images.find(nameOrId);
+      const mine = imageStore.get(imageId);
+      if (ancestor === undefined || mine === undefined) return false;
+      const a = ancestor.config.rootfs.diff_ids;
+      const m = mine.config.rootfs.diff_ids;
+      return ancestor.record.id === imageId || (a.length > 0 && a.length <= m.length && a.every((d, i) => m[i] === d));
+    },
+  };
+  containers = new ContainerService({
+    store: containerStore, runner, runtime, snapshots, images: imageLookup, events,
+    imageSize: (id) => {
+      const image = imageStore.get(id);
+      return image === undefined ? 0 : images.inspect(id).size;
+    },
+  });
+  const containerService = containers;
+  runtime.onExit((id) => {
+    void containerService.handleExit(id).catch((e: unknown) => log(`exit of ${id}: ${String(e)}`));
+  });
+  await containerService.recover();
+
+  const router = new Router();
+  systemRoutes(router, {
+    version: BERTH_VERSION,
+    gitCommit: '',
+    runtimeName: runtimeChoice.name,
+    runtimes: { [runtimeChoice.name]: runtimeChoice.path },
+    dataRoot: cfg.dataRoot,
+    cgroupVersion: cgroups.layout === 'v2' ? '2' : '1',
+    daemonId: createHash('sha256').update(`${os.hostname()}:${cfg.dataRoot}`).digest('hex').slice(0, 36),
+    counts: () => {
+      const all = containerStore.all();
+      const running = all.filter((r) => r.state.status === 'running' || r.state.status === 'restarting').length;
+      const paused = all.filter((r) => r.state.status === 'paused').length;
+      return {
+        containers: all.length, running, paused,
+        stopped: all.filter((r) => !isRunningStatus(r.state.status)).length,
+        images: imageStore.all().length,
+      };
+    },
+  });
+  containerRoutes(router, containerService);
+  imageRoutes(router, images);
+
+  const servers: Server[] = [];
+  for (const host of cfg.hosts) {
+    const server = createApiServer({ router, serverHeader: `berth/${BERTH_VERSION} (linux)`, log });
+    await listenUnix(server, socketPath(host));
+    servers.push(server);
+    log(`API listening on ${host}`);
+  }
+
+  return {
+    servers,
+    shutdown: async () => {
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      })));
+      runtime.close();
+      for (const host of cfg.hosts) await fs.rm(socketPath(host), { force: true });
+      await fs.rm(cfg.pidfile, { force: true });
+    },
+  };
+}
+
+async function listenUnix(server: Server, file: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.rm(file, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(file, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await fs.chmod(file, 0o660);
+}
+
+/** Refuses to start when another daemon holds the pid file. */
+async function takePidfile(file: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  try {
+    const pid = Number.parseInt(await fs.readFile(file, 'utf8'), 10);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      try {
+        process.kill(pid, 0);
+        const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+        if (cmdline.includes('daemon')) {
+          throw new EngineError('conflict', `pid file found, ensure berth is not running or delete ${file}`);
+        }
+      } catch (e: unknown) {
+        if (e instanceof EngineError) throw e;
+      }
+    }
+  } catch (e: unknown) {
+    if (e instanceof EngineError) throw e;
+    if (errnoCode(e) !== 'ENOENT') throw e;
+  }
+  await fs.writeFile(file, `${process.pid}`);
+}

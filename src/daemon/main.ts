@@ -1,0 +1,46 @@
+import { EngineError } from '../engine-error.js';
+import { DAEMON_USAGE, loadDaemonConfig } from './daemon-config.js';
+import { startDaemon } from './daemon.js';
+
+function log(msg: string): void {
+  process.stderr.write(`${new Date().toISOString()} berth: ${msg}\n`);
+}
+
+/** `berth daemon [OPTIONS]`: runs the daemon in the foreground until SIGTERM or SIGINT. */
+export async function daemonMain(argv: readonly string[]): Promise<number> {
+  let cfg;
+  try {
+    cfg = await loadDaemonConfig(argv);
+  } catch (e: unknown) {
+    process.stderr.write(`berth daemon: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  if (cfg === 'help') {
+    process.stdout.write(DAEMON_USAGE);
+    return 0;
+  }
+  if (process.getuid?.() !== 0) {
+    process.stderr.write('berth daemon: must be run as root\n');
+    return 1;
+  }
+  let daemon;
+  try {
+    daemon = await startDaemon(cfg, log);
+  } catch (e: unknown) {
+    log(`failed to start daemon: ${e instanceof EngineError || e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  const running = daemon;
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (sig: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log(`received ${sig}, shutting down (containers keep running)`);
+      void running.shutdown().then(() => resolve(0), () => resolve(1));
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGPIPE', () => undefined);
+  });
+}

@@ -1,0 +1,130 @@
+import type { ContainerDefaults } from './image-config.js';
+import { invalidArgument } from '../engine-error.js';
+
+const ALLOWED = new Set(['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'STOPSIGNAL']);
+
+/**
+ * Applies `docker import --change` / `commit --change` instructions (a subset of
+ * Dockerfile instructions) to an image's container defaults.
+ */
+export function applyChanges(base: ContainerDefaults, changes: readonly string[]): ContainerDefaults {
+  const cfg: ContainerDefaults = structuredClone(base);
+  for (const change of changes) {
+    const line = change.trim();
+    if (line === '') continue;
+    const m = /^(\S+)\s*([\s\S]*)$/.exec(line);
+    if (m === null) continue;
+    const instruction = (m[1] ?? '').toUpperCase();
+    const rest = (m[2] ?? '').trim();
+    if (!ALLOWED.has(instruction)) throw invalidArgument(`${instruction.toLowerCase()} is not a valid change command`);
+    switch (instruction) {
+      case 'CMD':
+        cfg.Cmd = commandForm(rest);
+        break;
+      case 'ENTRYPOINT':
+        cfg.Entrypoint = rest === '' ? null : commandForm(rest);
+        break;
+      case 'ENV':
+        cfg.Env = mergeEnv(cfg.Env ?? [], keyValues(rest, 'ENV'));
+        break;
+      case 'LABEL':
+        cfg.Labels = { ...(cfg.Labels ?? {}), ...Object.fromEntries(keyValues(rest, 'LABEL')) };
+        break;
+      case 'EXPOSE':
+        cfg.ExposedPorts = { ...(cfg.ExposedPorts ?? {}) };
+        for (const p of rest.split(/\s+/).filter(Boolean)) cfg.ExposedPorts[p.includes('/') ? p : `${p}/tcp`] = {};
+        break;
+      case 'VOLUME':
+        cfg.Volumes = { ...(cfg.Volumes ?? {}) };
+        for (const v of rest.startsWith('[') ? jsonArray(rest) : rest.split(/\s+/).filter(Boolean)) cfg.Volumes[v] = {};
+        break;
+      case 'USER':
+        cfg.User = rest;
+        break;
+      case 'WORKDIR':
+        cfg.WorkingDir = rest;
+        break;
+      case 'STOPSIGNAL':
+        cfg.StopSignal = rest;
+        break;
+      case 'ONBUILD':
+        cfg.OnBuild = [...(cfg.OnBuild ?? []), rest];
+        break;
+    }
+  }
+  return cfg;
+}
+
+/** Exec form `["a","b"]` is kept; shell form becomes `/bin/sh -c "..."`. */
+function commandForm(rest: string): string[] {
+  if (rest.startsWith('[')) {
+    try {
+      return jsonArray(rest);
+    } catch {
+      // Docker falls back to the shell form when the JSON does not parse.
+    }
+  }
+  return ['/bin/sh', '-c', rest];
+}
+
+function jsonArray(text: string): string[] {
+  const v: unknown = JSON.parse(text);
+  if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string')) throw invalidArgument(`invalid JSON array: ${text}`);
+  return v;
+}
+
+/** `K=V K2="v 2"` or the legacy `K V` form. */
+function keyValues(rest: string, instruction: string): Array<[string, string]> {
+  const words = splitWords(rest);
+  if (words.length > 0 && !(words[0] ?? '').includes('=')) {
+    const [key, ...value] = rest.split(/\s+/);
+    if (key === undefined || value.length === 0) throw invalidArgument(`${instruction} requires two arguments`);
+    return [[key, rest.slice(key.length).trim()]];
+  }
+  return words.map((w) => {
+    const i = w.indexOf('=');
+    if (i <= 0) throw invalidArgument(`${instruction} names can not be blank`);
+    return [w.slice(0, i), w.slice(i + 1)];
+  });
+}
+
+/** Splits on blanks outside quotes, removing quotes and backslash escapes. */
+function splitWords(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] ?? '';
+    if (quote !== null) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < s.length) cur += s[++i] ?? '';
+      else cur += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < s.length) {
+      cur += s[++i] ?? '';
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) out.push(cur);
+  return out;
+}
+
+function mergeEnv(env: readonly string[], add: ReadonlyArray<[string, string]>): string[] {
+  const out = [...env];
+  for (const [k, v] of add) {
+    const i = out.findIndex((e) => e.split('=', 1)[0] === k);
+    if (i >= 0) out[i] = `${k}=${v}`;
+    else out.push(`${k}=${v}`);
+  }
+  return out;
+}

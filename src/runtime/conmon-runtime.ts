@@ -1,0 +1,202 @@
+import { execFile, spawn } from 'node:child_process';
+import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { errnoCode, internal } from '../engine-error.js';
+import type { ExitStatus, OciRuntime, RuntimeCreateRequest, RuntimeStatus } from './oci-runtime.js';
+import { cleanRuntimeMessage, RuntimeError, runtimeErrorMessage } from './runtime-error.js';
+
+const run = promisify(execFile);
+
+export interface ConmonRuntimeOptions {
+  /** "runc" or "crun": the name shown in `docker info` and inspect. */
+  readonly runtimeName: string;
+  readonly runtimePath: string;
+  readonly conmonPath: string;
+  /** The runtime's own state directory (`--root`). */
+  readonly stateDir: string;
+  readonly exitsDir: string;
+  readonly conmonPidDir: string;
+  readonly containerPidDir: string;
+  readonly socketsDir: string;
+  readonly logSizeMax?: number;
+}
+
+/**
+ * Runs each container under its own conmon, which holds its stdio, writes its
+ * log, and records its exit code in `<exitsDir>/<id>`; the container outlives
+ * the daemon. The runtime (runc or crun) is called by conmon for `create` and
+ * directly for `start`, `kill`, `delete` and `state`.
+ */
+export class ConmonRuntime implements OciRuntime {
+  readonly name: string;
+  private watcher: FSWatcher | undefined;
+  private readonly listeners: Array<(id: string) => void> = [];
+
+  constructor(private readonly opts: ConmonRuntimeOptions) {
+    this.name = opts.runtimeName;
+  }
+
+  async start(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }> {
+    await fs.rm(path.join(this.opts.exitsDir, req.id), { force: true });
+    // A previous run of this container leaves the runtime's state behind.
+    await this.delete(req.id);
+    const conmonPidFile = path.join(this.opts.conmonPidDir, `${req.id}.pid`);
+    const args = [
+      '--api-version', '1',
+      '-c', req.id, '-u', req.id, '-n', req.name,
+      '-r', this.opts.runtimePath,
+      '-b', req.bundle,
+      '-p', path.join(this.opts.containerPidDir, `${req.id}.pid`),
+      '-P', conmonPidFile,
+      '-l', `k8s-file:${req.logPath}`,
+      '--exit-dir', this.opts.exitsDir,
+      '--socket-dir-path', this.opts.socketsDir,
+      '--runtime-arg', '--root', '--runtime-arg', this.opts.stateDir,
+      '--log-level', 'error',
+    ];
+    if (this.opts.logSizeMax !== undefined) args.push('--log-size-max', String(this.opts.logSizeMax));
+    if (req.terminal) args.push('-t');
+    if (req.stdin) args.push('-i');
+    const child = spawn(this.opts.conmonPath, args, {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', _OCI_SYNCPIPE: '3' },
+      detached: true,
+    });
+    const message = await readSyncMessage(child);
+    child.unref();
+    if (message.pid <= 0) {
+      await this.delete(req.id).catch(() => undefined);
+      throw new RuntimeError(`failed to create task for container: OCI runtime create failed: ${message.error}: unknown`);
+    }
+    try {
+      await run(this.opts.runtimePath, ['--root', this.opts.stateDir, 'start', req.id]);
+    } catch (e: unknown) {
+      await this.kill(req.id, 'KILL').catch(() => undefined);
+      throw new RuntimeError(`failed to start container: OCI runtime start failed: ${runtimeErrorMessage(e)}: unknown`);
+    }
+    return { pid: message.pid, monitorPid: await readPid(conmonPidFile) };
+  }
+
+  async kill(id: string, signal: string): Promise<void> {
+    try {
+      await run(this.opts.runtimePath, ['--root', this.opts.stateDir, 'kill', id, signal]);
+    } catch (e: unknown) {
+      throw new RuntimeError(runtimeErrorMessage(e));
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    try {
+      await run(this.opts.runtimePath, ['--root', this.opts.stateDir, 'delete', '--force', id]);
+    } catch (e: unknown) {
+      const msg = runtimeErrorMessage(e);
+      if (/does not exist|not exist|no such file/i.test(msg)) return;
+      throw new RuntimeError(msg);
+    }
+  }
+
+  async state(id: string): Promise<{ status: RuntimeStatus; pid: number } | undefined> {
+    try {
+      const { stdout } = await run(this.opts.runtimePath, ['--root', this.opts.stateDir, 'state', id]);
+      const st = JSON.parse(stdout) as { status?: unknown; pid?: unknown };
+      const status = st.status;
+      if (status !== 'created' && status !== 'running' && status !== 'paused' && status !== 'stopped') return undefined;
+      return { status, pid: typeof st.pid === 'number' ? st.pid : 0 };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async exitStatus(id: string): Promise<ExitStatus | undefined> {
+    const file = path.join(this.opts.exitsDir, id);
+    try {
+      const [text, st] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+      const code = Number.parseInt(text.trim(), 10);
+      if (!Number.isFinite(code)) return undefined;
+      return { exitCode: code, finishedAt: st.mtime };
+    } catch (e: unknown) {
+      if (errnoCode(e) === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  async monitorAlive(id: string): Promise<boolean> {
+    const pid = await readPid(path.join(this.opts.conmonPidDir, `${id}.pid`));
+    if (pid === undefined) return false;
+    try {
+      const comm = await fs.readFile(`/proc/${pid}/comm`, 'utf8');
+      return comm.trim() === 'conmon';
+    } catch {
+      return false;
+    }
+  }
+
+  onExit(listener: (id: string) => void): void {
+    this.listeners.push(listener);
+    if (this.watcher !== undefined) return;
+    this.watcher = watch(this.opts.exitsDir, (_event, filename) => {
+      if (filename === null || filename.startsWith('.')) return;
+      for (const l of this.listeners) l(filename);
+    });
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
+  /** Removes what conmon left in the exec root for a removed container. */
+  async cleanupFiles(id: string): Promise<void> {
+    await Promise.all([
+      fs.rm(path.join(this.opts.exitsDir, id), { force: true }),
+      fs.rm(path.join(this.opts.conmonPidDir, `${id}.pid`), { force: true }),
+      fs.rm(path.join(this.opts.containerPidDir, `${id}.pid`), { force: true }),
+      fs.rm(path.join(this.opts.socketsDir, id), { force: true, recursive: true }),
+    ]);
+  }
+}
+
+async function readPid(file: string): Promise<number | undefined> {
+  try {
+    const n = Number.parseInt((await fs.readFile(file, 'utf8')).trim(), 10);
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads conmon's first sync message: `{"data": pid}` or `{"data": -1, "message": "..."}`. */
+function readSyncMessage(child: ReturnType<typeof spawn>): Promise<{ pid: number; error: string }> {
+  const pipe = child.stdio[3];
+  return new Promise((resolve, reject) => {
+    if (pipe === null || pipe === undefined || !('on' in pipe)) {
+      reject(internal('conmon: no sync pipe'));
+      return;
+    }
+    let buf = '';
+    let done = false;
+    const finish = (result: { pid: number; error: string } | Error): void => {
+      if (done) return;
+      done = true;
+      pipe.destroy();
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
+    pipe.on('data', (d: Buffer) => {
+      buf += d.toString('utf8');
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      try {
+        const msg = JSON.parse(buf.slice(0, nl)) as { data?: unknown; message?: unknown };
+        const pid = typeof msg.data === 'number' ? msg.data : -1;
+        finish({ pid, error: typeof msg.message === 'string' ? cleanRuntimeMessage(msg.message) : 'unknown error' });
+      } catch (e: unknown) {
+        finish(internal(`conmon: bad sync message ${JSON.stringify(buf.slice(0, nl))}`, e));
+      }
+    });
+    pipe.on('error', () => undefined);
+    pipe.on('close', () => finish(internal('conmon exited without reporting the container pid')));
+    child.on('error', (e) => finish(internal(`cannot run conmon: ${e.message}`, e)));
+  });
+}

@@ -1,0 +1,35 @@
+/** How containers are run, behind a small interface (the conmon driver, or a fake in tests). */
+
+export interface RuntimeCreateRequest {
+  readonly id: string;
+  readonly name: string;
+  /** Directory holding config.json. */
+  readonly bundle: string;
+  readonly logPath: string;
+  readonly terminal: boolean;
+  readonly stdin: boolean;
+}
+
+export interface ExitStatus {
+  readonly exitCode: number;
+  readonly finishedAt: Date;
+}
+
+export type RuntimeStatus = 'created' | 'running' | 'paused' | 'stopped';
+
+export interface OciRuntime {
+  readonly name: string;
+  /** Creates and starts the container under its monitor; resolves with the container's init pid. */
+  start(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }>;
+  kill(id: string, signal: string): Promise<void>;
+  /** Removes the runtime's state of a stopped container (idempotent). */
+  delete(id: string): Promise<void>;
+  state(id: string): Promise<{ status: RuntimeStatus; pid: number } | undefined>;
+  /** The recorded exit of a container that stopped, if any. */
+  exitStatus(id: string): Promise<ExitStatus | undefined>;
+  /** Whether the monitor of the container is alive. */
+  monitorAlive(id: string): Promise<boolean>;
+  /** Calls `listener` with the container ID each time a container exits. */
+  onExit(listener: (id: string) => void): void;
+  close(): void;
+}

@@ -1,0 +1,30 @@
+/** A FIFO async mutex: `run(fn)` runs `fn` after every earlier call has settled. */
+export class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn, fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** One mutex per key, dropped when idle. */
+export class KeyedMutex {
+  private readonly locks = new Map<string, { mutex: Mutex; users: number }>();
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let entry = this.locks.get(key);
+    if (entry === undefined) {
+      entry = { mutex: new Mutex(), users: 0 };
+      this.locks.set(key, entry);
+    }
+    entry.users++;
+    try {
+      return await entry.mutex.run(fn);
+    } finally {
+      entry.users--;
+      if (entry.users === 0) this.locks.delete(key);
+    }
+  }
+}
