@@ -7,7 +7,8 @@ const argv = process.argv.slice(2);
 async function main(): Promise<number> {
   if (argv[0] === 'daemon' || argv[0] === 'dockerd') {
     const { daemonMain } = await import('./daemon/main.js');
-    return daemonMain(argv.slice(1));
+    const code = await daemonMain(argv.slice(1));
+    process.exit(code);
   }
   const { cliMain } = await import('./cli/main.js');
   return cliMain(argv);

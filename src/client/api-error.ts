@@ -15,7 +15,7 @@ export class ConnectionError extends Error {
     readonly host: string,
     options?: { cause?: unknown },
   ) {
-    super(`Cannot connect to the Docker daemon at ${host}. Is the docker daemon running?`, options);
+    super(`Cannot connect to the berth daemon at ${host}. Is the berth daemon running?`, options);
     this.name = 'ConnectionError';
   }
 }

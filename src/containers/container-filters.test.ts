@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchContainer, parseTimeFilter, validateContainerFilters } from './container-filters.js';
+import { matchContainer, validateContainerFilters } from './container-filters.js';
+import { parseTimeFilter } from '../units/time-filter.js';
 import type { ContainerRecord } from './container.js';
 import { buildContainerConfig } from './container-config.js';
 import { initialState } from './container.js';

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../engine-error.js';
+import { parseTimeFilter } from '../units/time-filter.js';
 import type { ContainerRecord, ContainerStatus } from './container.js';
 
 /** Filters of `GET /containers/json` and `POST /containers/prune`, as `name -> values`. */
@@ -74,21 +75,4 @@ export function matchContainer(rec: ContainerRecord, filters: ContainerFilters, 
     if (!(Date.parse(rec.config.created) < t)) return false;
   }
   return true;
-}
-
-/** `until` values: a Unix timestamp, an RFC 3339 date, or a Go duration before now ("24h", "10m"). */
-export function parseTimeFilter(v: string, now = Date.now()): number {
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const d = Date.parse(v);
-  if (!Number.isNaN(d)) return d;
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let rest = v;
-  while (rest !== '') {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
-    if (m === null) throw invalidArgument(`failed to parse value as time or duration: "${v}"`);
-    total += Number(m[1]) * (units[m[2] ?? 's'] ?? 1000);
-    rest = rest.slice(m[0].length);
-  }
-  return now - total;
 }

@@ -106,8 +106,7 @@ export class ContainerRunner {
 
   /** Releases what a stopped container held: the runtime's state and the rootfs mount. */
   async cleanup(id: string, paths: ContainerPaths): Promise<void> {
-    await this.runtime.delete(id);
-    await unmount(paths.rootfs);
+    await Promise.all([this.runtime.delete(id), unmount(paths.rootfs)]);
   }
 
   private async writeEtcFiles(config: ContainerConfig, paths: ContainerPaths): Promise<void> {

@@ -67,6 +67,8 @@ export interface ContainerServiceDeps {
   readonly events: EventBus;
   /** Bytes used by the image's layers (for SizeRootFs). */
   readonly imageSize: (id: Digest) => number;
+  /** Called after a container is gone (its image's layers may be free now). */
+  readonly onRemoved?: () => void;
 }
 
 type ExitListener = (rec: ContainerRecord) => void;
@@ -143,6 +145,9 @@ export class ContainerService {
         if (status === 'removing' || status === 'dead') throw conflict(`container is marked for removal and cannot be started`);
         assertTransition(id, status, 'running');
         try {
+          if (!this.d.snapshots.hasActive(id)) {
+            await this.d.snapshots.prepare(id, this.d.images.resolveForContainer(rec.config.imageId).topChainId);
+          }
           const { pid } = await this.d.runner.start(rec.config, rec.name, this.paths(id));
           await this.save(rec, {
             status: 'running', pid, exitCode: 0, error: '', startedAt: new Date().toISOString(),
@@ -226,8 +231,7 @@ export class ContainerService {
       if (current === undefined) return;
       if (current.state.status === 'removing') throw conflict(`removal of container ${idOrName} is already in progress`);
       if (isRunningStatus(current.state.status)) throw conflict(`cannot remove container "/${current.name}": container is running: stop the container before removing or force remove`);
-      await this.save(current, { status: 'removing' });
-      await this.destroyLocked(current);
+      await this.destroyLocked(current, current.state.status === 'exited' || current.state.status === 'created');
     });
   }
 
@@ -376,14 +380,21 @@ export class ContainerService {
       if (rec === undefined || !isRunningStatus(rec.state.status)) return;
       const exit = await this.d.runtime.exitStatus(id);
       if (exit === undefined) return;
+      // Followers of the log must see all of it when they hear of the exit.
+      await this.d.runtime.waitMonitorExit(id);
       exitedRec = await this.finishExitLocked(rec, exit.exitCode, exit.finishedAt);
+      for (const l of [...(this.exitListeners.get(id) ?? [])]) l(exitedRec);
+      // --rm: the container goes right away, in the same critical section.
+      if (exitedRec.config.host.autoRemove) await this.destroyLocked(exitedRec, true);
     });
-    if (exitedRec !== undefined) this.afterExit(exitedRec);
   }
 
   /** Reconciles records with what survived a daemon restart or crash. */
   async recover(): Promise<void> {
     for (const rec of this.d.store.all()) this.names.set(rec.name, rec.config.id);
+    for (const key of this.d.snapshots.activeKeys()) {
+      if (this.d.store.get(key) === undefined) await this.d.snapshots.remove(key);
+    }
     const toRemove: string[] = [];
     for (const rec of this.d.store.all()) {
       const id = rec.config.id;
@@ -415,32 +426,34 @@ export class ContainerService {
   // ---- internals ----
 
   private async finishExitLocked(rec: ContainerRecord, exitCode: number, finishedAt: Date): Promise<ContainerRecord> {
-    const updated = await this.save(rec, { status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString() });
-    await this.d.runner.cleanup(rec.config.id, this.paths(rec.config.id)).catch(() => undefined);
+    const paths = this.paths(rec.config.id);
+    const [updated] = await Promise.all([
+      rec.config.host.autoRemove
+        ? Promise.resolve<ContainerRecord>({ ...rec, state: { ...rec.state, status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString() } })
+        : this.save(rec, { status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString() }),
+      this.d.runner.cleanup(rec.config.id, paths).catch(() => undefined),
+    ]);
     this.publish('die', updated, { exitCode: String(exitCode) });
     return updated;
   }
 
-  private afterExit(rec: ContainerRecord): void {
-    for (const l of [...(this.exitListeners.get(rec.config.id) ?? [])]) l(rec);
-    if (rec.config.host.autoRemove) {
-      void this.remove(rec.config.id).catch(() => undefined);
-    }
-  }
-
-  private async destroyLocked(rec: ContainerRecord): Promise<void> {
+  /**
+   * Removes the container: renaming its directory away is the commit point (a
+   * crash after it leaves only garbage that startup sweeps); its writable layer
+   * and runtime files go after the waiters have been told.
+   */
+  private async destroyLocked(rec: ContainerRecord, cleanedUp = false): Promise<void> {
     const id = rec.config.id;
-    const paths = this.paths(id);
-    await this.d.runner.cleanup(id, paths);
-    await this.d.snapshots.remove(id);
-    await this.d.store.delete(id);
-    const runtime = this.d.runtime as { cleanupFiles?: (id: string) => Promise<void> };
-    await runtime.cleanupFiles?.(id);
+    if (!cleanedUp) await this.d.runner.cleanup(id, this.paths(id));
+    const { purged } = await this.d.store.delete(id);
     if (this.names.get(rec.name) === id) this.names.delete(rec.name);
     this.publish('destroy', rec);
     for (const l of [...(this.removeListeners.get(id) ?? [])]) l();
     this.removeListeners.delete(id);
     this.exitListeners.delete(id);
+    const runtime = this.d.runtime as { cleanupFiles?: (id: string) => Promise<void> };
+    await Promise.all([purged, this.d.snapshots.remove(id), runtime.cleanupFiles?.(id)]);
+    this.d.onRemoved?.();
   }
 
   private async markStoppedByUser(id: string): Promise<void> {

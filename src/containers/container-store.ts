@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readJsonFile, removeDirAtomic, sweepRemoving, writeJsonAtomic } from '../storage/atomic-file.js';
+import { hideDir, readJsonFile, removeDirAtomic, sweepRemoving, writeJsonAtomic } from '../storage/atomic-file.js';
 import type { ContainerRecord } from './container.js';
 
 /** Container records in `<dir>/<id>/container.json`, cached in memory. */
@@ -41,9 +41,14 @@ export class ContainerStore {
     this.records.set(rec.config.id, rec);
   }
 
-  async delete(id: string): Promise<void> {
+  /**
+   * Deletes the record: once this resolves the container is gone (its directory
+   * was renamed away); `purged` resolves when the files are deleted too.
+   */
+  async delete(id: string): Promise<{ purged: Promise<void> }> {
     this.records.delete(id);
-    await removeDirAtomic(path.join(this.dir, id));
+    const hidden = await hideDir(path.join(this.dir, id));
+    return { purged: hidden === undefined ? Promise.resolve() : fs.rm(hidden, { recursive: true, force: true }) };
   }
 }
 

@@ -9,6 +9,8 @@ export interface BlobInfo {
 /** An in-progress blob write: hashed as it is written, verified on commit. */
 export interface ContentWriter {
   write(chunk: Uint8Array): Promise<void>;
+  /** Digest and size of what was written so far. */
+  written(): BlobInfo;
   /** Verifies size and digest (when expected), then makes the blob visible. */
   commit(expected?: { digest?: Digest; size?: number }): Promise<BlobInfo>;
   abort(): Promise<void>;

@@ -118,6 +118,10 @@ class LocalContentWriter implements ContentWriter {
     }
   }
 
+  written(): BlobInfo {
+    return { digest: `sha256:${this.hash.copy().digest('hex')}`, size: this.size };
+  }
+
   async commit(expected: { digest?: Digest; size?: number } = {}): Promise<BlobInfo> {
     const digest: Digest = `sha256:${this.hash.digest('hex')}`;
     this.done = true;

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,6 +85,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   };
   containers = new ContainerService({
     store: containerStore, runner, runtime, snapshots, images: imageLookup, events,
+    onRemoved: () => { void images.collectGarbage().catch((e: unknown) => log(`layer cleanup: ${String(e)}`)); },
     imageSize: (id) => {
       const image = imageStore.get(id);
       return image === undefined ? 0 : images.inspect(id).size;
@@ -119,8 +121,13 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   imageRoutes(router, images);
 
   const servers: Server[] = [];
+  const upgraded = new Set<Duplex>();
   for (const host of cfg.hosts) {
     const server = createApiServer({ router, serverHeader: `berth/${BERTH_VERSION} (linux)`, log });
+    server.on('upgrade', (_req, socket: Duplex) => {
+      upgraded.add(socket);
+      socket.on('close', () => upgraded.delete(socket));
+    });
     await listenUnix(server, socketPath(host));
     servers.push(server);
     log(`API listening on ${host}`);
@@ -132,6 +139,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
       })));
       runtime.close();
       for (const host of cfg.hosts) await fs.rm(socketPath(host), { force: true });

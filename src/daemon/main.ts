@@ -37,7 +37,9 @@ export async function daemonMain(argv: readonly string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       log(`received ${sig}, shutting down (containers keep running)`);
-      void running.shutdown().then(() => resolve(0), () => resolve(1));
+      // Waiters, follows and watchers would keep the process alive: leave once shut down.
+      const timer = setTimeout(() => process.exit(0), 5000);
+      void running.shutdown().then(() => resolve(0), () => resolve(1)).finally(() => clearTimeout(timer));
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../engine-error.js';
+import { parseTimeFilter } from '../units/time-filter.js';
 import type { Image } from './image-store.js';
 
 /** Filters of `GET /images/json` and `POST /images/prune`, as `name -> values`. */
@@ -36,6 +37,9 @@ export function matchImageFilters(img: Filterable, filters: ImageFilters, find: 
   }
   const refs = filters['reference'] ?? [];
   if (refs.length > 0 && !refs.some((pattern) => img.repoTags.some((t) => matchReference(pattern, t)))) return false;
+  for (const v of filters['until'] ?? []) {
+    if (!((img.created?.getTime() ?? 0) < parseTimeFilter(v))) return false;
+  }
   for (const [key, cmp] of [['before', -1], ['since', 1]] as const) {
     for (const v of filters[key] ?? []) {
       const other = find(v);
@@ -49,7 +53,7 @@ export function matchImageFilters(img: Filterable, filters: ImageFilters, find: 
 }
 
 /** `docker images --filter reference=` matches the familiar name (with or without tag) by glob. */
-function matchReference(pattern: string, tagged: string): boolean {
+export function matchReference(pattern: string, tagged: string): boolean {
   const colon = tagged.lastIndexOf(':');
   const name = colon > tagged.lastIndexOf('/') ? tagged.slice(0, colon) : tagged;
   const re = globToRegExp(pattern);

@@ -7,11 +7,12 @@ import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { chainIds } from '../snapshots/chain-id.js';
 import { Mutex } from '../sync/mutex.js';
 import { decompressed } from './decompress.js';
+import { parsePlatform } from './platform.js';
 import type { ContainerDefaults, HistoryEntry, ImageConfig } from './image-config.js';
 import type { Image, ImageStore } from './image-store.js';
 import { applyChanges } from './import-changes.js';
-import { familiarString, parseReference, type ImageReference } from './reference.js';
-import { matchImageFilters, type ImageFilters } from './image-filters.js';
+import { familiarString, parseReference, type ImageReference } from '../reference/image-reference.js';
+import { matchImageFilters, matchReference, type ImageFilters } from './image-filters.js';
 
 export const LAYER_MEDIA_TYPE = 'application/vnd.oci.image.layer.v1.tar';
 
@@ -47,6 +48,8 @@ export interface ImportOptions {
   readonly tag?: string;
   readonly changes?: readonly string[];
   readonly message?: string;
+  /** `os[/arch[/variant]]` of the imported content (default: the host's). */
+  readonly platform?: string;
 }
 
 /** Who uses an image: asked before an image is removed. */
@@ -62,6 +65,8 @@ export function hostArchitecture(): string {
 
 export class ImageService {
   private readonly lock = new Mutex();
+  /** Layers unpacked by imports that have not recorded their image yet: garbage collection spares them. */
+  private readonly pendingChains = new Set<Digest>();
 
   constructor(
     private readonly store: ImageStore,
@@ -74,8 +79,9 @@ export class ImageService {
   /** Finds an image by ID, ID prefix, name[:tag] or name@digest. */
   resolve(nameOrId: string): Image {
     const image = this.find(nameOrId);
-    if (image === undefined) throw notFound(`No such image: ${displayName(nameOrId)}`);
-    return image;
+    if (image !== undefined) return image;
+    if (!/^(?:sha256:)?[a-f0-9]+$/.test(nameOrId)) parseReference(nameOrId); // an invalid reference is a 400, not a 404
+    throw notFound(`No such image: ${displayName(nameOrId)}`);
   }
 
   find(nameOrId: string): Image | undefined {
@@ -101,7 +107,12 @@ export class ImageService {
 
   list(opts: { filters?: ImageFilters } = {}): ImageSummary[] {
     const out = this.store.all().map((i) => this.summary(i));
-    const filtered = opts.filters === undefined ? out : out.filter((s) => matchImageFilters(s, opts.filters ?? {}, (n) => this.find(n)));
+    const filters = opts.filters ?? {};
+    const patterns = filters['reference'] ?? [];
+    const filtered = out
+      .filter((s) => matchImageFilters(s, filters, (n) => this.find(n)))
+      // Like Docker, a reference filter also narrows the tags listed for the image.
+      .map((s) => patterns.length === 0 ? s : { ...s, repoTags: s.repoTags.filter((t) => patterns.some((p) => matchReference(p, t))) });
     return filtered.sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
   }
 
@@ -150,6 +161,7 @@ export class ImageService {
   async import(source: Readable, opts: ImportOptions): Promise<Digest> {
     const target = opts.repo !== undefined && opts.repo !== '' ? parseTarget(opts.repo, opts.tag) : undefined;
     const defaults: ContainerDefaults = applyChanges({}, opts.changes ?? []);
+    const platform = opts.platform !== undefined && opts.platform !== '' ? parsePlatform(opts.platform, hostArchitecture()) : undefined;
     const tar = await decompressed(source);
     const writer = await this.content.writer();
     const apply = await this.snapshots.applyLayer(undefined);
@@ -158,25 +170,26 @@ export class ImageService {
       for await (const chunk of tar) {
         const buf = chunk as Buffer;
         await writer.write(buf);
-        if (!apply.input.write(buf)) {
-          await new Promise<void>((resolve) => {
-            apply.input.once('drain', resolve);
-            apply.input.once('close', resolve);
-          });
-        }
+        if (!apply.input.write(buf)) await drained(apply.input);
       }
       apply.input.end();
-      layer = await writer.commit();
+      // The layer must unpack before its blob is kept: a bad tar leaves nothing behind.
+      layer = writer.written();
+      this.pendingChains.add(layer.digest);
       await apply.finish(layer.digest, layer.size);
+      await writer.commit({ digest: layer.digest });
     } catch (e: unknown) {
+      if (layer !== undefined) this.pendingChains.delete(layer.digest);
       await writer.abort();
       await apply.abort();
       throw e;
     }
+    const layerChain = layer.digest;
     const now = new Date().toISOString();
     const config: ImageConfig = {
-      architecture: hostArchitecture(),
-      os: 'linux',
+      architecture: platform?.architecture ?? hostArchitecture(),
+      os: platform?.os ?? 'linux',
+      ...(platform?.variant !== undefined ? { variant: platform.variant } : {}),
       created: now,
       config: defaults,
       rootfs: { type: 'layers', diff_ids: [layer.digest] },
@@ -186,6 +199,7 @@ export class ImageService {
     const blob = await this.content.put(JSON.stringify(config));
     return this.lock.run(async () => {
       await this.store.add({ id: blob.digest, layers: [{ digest: layer.digest, size: layer.size, mediaType: LAYER_MEDIA_TYPE }], addedAt: now }, config, blob.size);
+      this.pendingChains.delete(layerChain);
       if (target !== undefined) await this.store.setRef(refKey(target), blob.digest);
       this.events.publish('image', 'import', blob.digest, target === undefined ? {} : { name: familiarString(target) });
       return blob.digest;
@@ -211,7 +225,8 @@ export class ImageService {
         const name = familiarString(parseReference(ref));
         report.push({ untagged: name });
         this.events.publish('image', 'untag', id, { name });
-        if (!lastRef || users.length > 0) return report;
+        // Forced, an image only running containers use stays (untagged); stopped ones do not hold it.
+        if (!lastRef || users.some((u) => u.running) || (users.length > 0 && opts.force !== true)) return report;
       } else {
         const running = users.find((u) => u.running);
         if (running !== undefined) {
@@ -230,7 +245,6 @@ export class ImageService {
           report.push({ untagged: name });
           this.events.publish('image', 'untag', id, { name });
         }
-        if (users.length > 0) return report;
       }
       report.push(...(await this.deleteImageLocked(image)));
       return report;
@@ -258,6 +272,19 @@ export class ImageService {
     });
   }
 
+  /**
+   * Removes unpacked layers that no image and no container needs any more (a
+   * container can outlive its image: its layers stay until it is removed).
+   */
+  async collectGarbage(): Promise<void> {
+    await this.lock.run(async () => {
+      const keep = new Set([...this.store.all().flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...this.pendingChains]);
+      for (const c of this.snapshots.committedChains()) {
+        if (!keep.has(c)) await this.snapshots.removeCommitted(c);
+      }
+    });
+  }
+
   /** Chain ID of the image's top layer: what a container's writable layer sits on. */
   topChainId(image: Image): Digest | undefined {
     const chains = chainIds(image.config.rootfs.diff_ids);
@@ -267,7 +294,7 @@ export class ImageService {
   private async deleteImageLocked(image: Image): Promise<RemoveReportItem[]> {
     const id = image.record.id;
     const others = this.store.all().filter((i) => i.record.id !== id);
-    const keepChains = new Set(others.flatMap((i) => chainIds(i.config.rootfs.diff_ids)));
+    const keepChains = new Set([...others.flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse()]);
     const keepBlobs = new Set(others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]));
     await this.store.delete(id);
     const report: RemoveReportItem[] = [{ deleted: id }];
@@ -334,4 +361,17 @@ function displayName(nameOrId: string): string {
   } catch {
     return nameOrId;
   }
+}
+
+/** Waits until a writable can take more, or is gone. */
+function drained(w: NodeJS.WritableStream & { once: (e: string, l: () => void) => unknown; off: (e: string, l: () => void) => unknown }): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      w.off('drain', done);
+      w.off('close', done);
+      resolve();
+    };
+    w.once('drain', done);
+    w.once('close', done);
+  });
 }

@@ -23,3 +23,9 @@ test('applyChanges() adds /tcp to EXPOSEd ports and sets labels, user, workdir',
 test('applyChanges() refuses instructions import does not allow, with Docker\'s message', () => {
   assert.throws(() => applyChanges({}, ['RUN true']), /run is not a valid change command/);
 });
+
+test('applyChanges() reads HEALTHCHECK with options into the image config form', () => {
+  const cfg = applyChanges({}, ['HEALTHCHECK --interval=5s --retries=3 CMD wget -q localhost']);
+  assert.deepEqual(cfg.Healthcheck, { Test: ['CMD-SHELL', 'wget -q localhost'], Interval: 5_000_000_000, Retries: 3 });
+  assert.deepEqual(applyChanges({}, ['HEALTHCHECK NONE']).Healthcheck, { Test: ['NONE'] });
+});

@@ -1,7 +1,8 @@
 import type { ContainerDefaults } from './image-config.js';
 import { invalidArgument } from '../engine-error.js';
+import { parseGoDuration } from '../units/go-values.js';
 
-const ALLOWED = new Set(['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'STOPSIGNAL']);
+const ALLOWED = new Set(['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'STOPSIGNAL', 'HEALTHCHECK']);
 
 /**
  * Applies `docker import --change` / `commit --change` instructions (a subset of
@@ -47,12 +48,56 @@ export function applyChanges(base: ContainerDefaults, changes: readonly string[]
       case 'STOPSIGNAL':
         cfg.StopSignal = rest;
         break;
+      case 'HEALTHCHECK':
+        cfg.Healthcheck = healthcheck(rest);
+        break;
       case 'ONBUILD':
         cfg.OnBuild = [...(cfg.OnBuild ?? []), rest];
         break;
     }
   }
   return cfg;
+}
+
+const HEALTH_OPTIONS: Readonly<Record<string, string>> = {
+  interval: 'Interval', timeout: 'Timeout', 'start-period': 'StartPeriod', 'start-interval': 'StartInterval',
+};
+
+/** `HEALTHCHECK NONE` or `HEALTHCHECK [--interval=..] [--retries=N] CMD ...`, as the image config stores it. */
+function healthcheck(rest: string): Record<string, unknown> {
+  let text = rest.trim();
+  if (text.toUpperCase() === 'NONE') return { Test: ['NONE'] };
+  const out: Record<string, unknown> = {};
+  for (let m = /^--([a-z-]+)=(\S*)\s*/.exec(text); m !== null; m = /^--([a-z-]+)=(\S*)\s*/.exec(text)) {
+    const [all, name = '', value = ''] = m;
+    text = text.slice(all.length);
+    if (name === 'retries') {
+      if (!/^\d+$/.test(value)) throw invalidArgument(`invalid value for --retries: ${value}`);
+      out['Retries'] = Number(value);
+    } else if (HEALTH_OPTIONS[name] !== undefined) {
+      try {
+        out[HEALTH_OPTIONS[name]] = parseGoDuration(value);
+      } catch (e: unknown) {
+        throw invalidArgument(e instanceof Error ? e.message : String(e));
+      }
+    } else {
+      throw invalidArgument(`unknown flag: --${name}`);
+    }
+  }
+  const cmd = /^CMD\s+([\s\S]*)$/i.exec(text);
+  if (cmd === null) throw invalidArgument('Unknown type "" in HEALTHCHECK (try CMD)');
+  const body = (cmd[1] ?? '').trim();
+  let test: string[];
+  if (body.startsWith('[')) {
+    try {
+      test = ['CMD', ...jsonArray(body)];
+    } catch {
+      test = ['CMD-SHELL', body];
+    }
+  } else {
+    test = ['CMD-SHELL', body];
+  }
+  return { Test: test, ...out };
 }
 
 /** Exec form `["a","b"]` is kept; shell form becomes `/bin/sh -c "..."`. */

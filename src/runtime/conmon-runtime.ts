@@ -39,8 +39,8 @@ export class ConmonRuntime implements OciRuntime {
 
   async start(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }> {
     await fs.rm(path.join(this.opts.exitsDir, req.id), { force: true });
-    // A previous run of this container leaves the runtime's state behind.
-    await this.delete(req.id);
+    // A previous run of this container may have left the runtime's state behind.
+    if (await exists(path.join(this.opts.stateDir, req.id))) await this.delete(req.id);
     const conmonPidFile = path.join(this.opts.conmonPidDir, `${req.id}.pid`);
     const args = [
       '--api-version', '1',
@@ -125,10 +125,23 @@ export class ConmonRuntime implements OciRuntime {
     const pid = await readPid(path.join(this.opts.conmonPidDir, `${id}.pid`));
     if (pid === undefined) return false;
     try {
-      const comm = await fs.readFile(`/proc/${pid}/comm`, 'utf8');
-      return comm.trim() === 'conmon';
+      // "(conmon) S ..." — a zombie (Z) has finished its work.
+      const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+      const m = /^\d+ \((.*)\) (\S)/.exec(stat);
+      return m?.[1] === 'conmon' && m[2] !== 'Z';
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * conmon writes the exit file and may still be copying the container's last
+   * output to the log; it exits when all is written. Waits for that (bounded).
+   */
+  async waitMonitorExit(id: string, timeoutMs = 2000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until && (await this.monitorAlive(id))) {
+      await new Promise((r) => setTimeout(r, 2));
     }
   }
 
@@ -154,6 +167,15 @@ export class ConmonRuntime implements OciRuntime {
       fs.rm(path.join(this.opts.containerPidDir, `${id}.pid`), { force: true }),
       fs.rm(path.join(this.opts.socketsDir, id), { force: true, recursive: true }),
     ]);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -29,6 +29,8 @@ export interface OciRuntime {
   exitStatus(id: string): Promise<ExitStatus | undefined>;
   /** Whether the monitor of the container is alive. */
   monitorAlive(id: string): Promise<boolean>;
+  /** Waits (bounded) until the monitor has written everything and exited. */
+  waitMonitorExit(id: string): Promise<void>;
   /** Calls `listener` with the container ID each time a container exits. */
   onExit(listener: (id: string) => void): void;
   close(): void;

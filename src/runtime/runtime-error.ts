@@ -3,7 +3,8 @@ import { EngineError } from '../engine-error.js';
 /** The OCI runtime refused or failed an operation; its text is kept for the user (exit codes 126/127 hang on it). */
 export class RuntimeError extends EngineError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('internal', message, options);
+    // The process could not be executed: the request was wrong (dockerd answers 400), not the engine.
+    super(/executable file not found|no such file or directory|permission denied|is a directory/.test(message) ? 'invalid-argument' : 'internal', message, options);
     this.name = 'RuntimeError';
   }
 }

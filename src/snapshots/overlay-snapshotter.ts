@@ -58,6 +58,22 @@ export class OverlaySnapshotter implements Snapshotter {
     return this.byChain.get(chainId)?.size ?? 0;
   }
 
+  chainsInUse(): Set<Digest> {
+    const used = new Set<Digest>();
+    for (const rec of this.byKey.values()) {
+      for (let c = rec.parent; c !== null && !used.has(c); c = this.byChain.get(c)?.parent ?? null) used.add(c);
+    }
+    return used;
+  }
+
+  committedChains(): Digest[] {
+    return [...this.byChain.keys()];
+  }
+
+  hasActive(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
   activeKeys(): string[] {
     return [...this.byKey.keys()];
   }
@@ -159,10 +175,19 @@ export class OverlaySnapshotter implements Snapshotter {
     this.byChain.delete(chainId);
   }
 
+  /**
+   * Committed layers are made durable. A writable layer is not synced: after a
+   * crash an unreadable one is swept at startup, and its owner prepares it again.
+   */
   private async commitDir(tmp: string, rec: SnapshotRecord): Promise<void> {
-    await writeJsonAtomic(path.join(tmp, 'snapshot.json'), rec);
-    await fs.rename(tmp, path.join(this.root, String(rec.id)));
-    await syncDir(this.root);
+    if (rec.kind === 'committed') {
+      await writeJsonAtomic(path.join(tmp, 'snapshot.json'), rec);
+      await fs.rename(tmp, path.join(this.root, String(rec.id)));
+      await syncDir(this.root);
+    } else {
+      await fs.writeFile(path.join(tmp, 'snapshot.json'), JSON.stringify(rec));
+      await fs.rename(tmp, path.join(this.root, String(rec.id)));
+    }
   }
 }
 

@@ -24,6 +24,12 @@ export interface Snapshotter {
   /** Creates the writable layer `key` over the committed stack `parent` (undefined: empty image). */
   prepare(key: string, parent: Digest | undefined): Promise<void>;
   mounts(key: string): MountSpec;
+  hasActive(key: string): boolean;
+  /** Keys of all writable layers. */
+  activeKeys(): string[];
+  /** Committed stacks that writable layers sit on (with all their ancestors). */
+  chainsInUse(): Set<Digest>;
+  committedChains(): Digest[];
   /** Bytes used by the writable layer `key`. */
   usage(key: string): Promise<number>;
   remove(key: string): Promise<void>;

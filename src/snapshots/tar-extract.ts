@@ -35,5 +35,8 @@ export function startTarExtract(dir: string): TarExtract {
       else reject(invalidArgument(`failed to unpack layer: ${stderr.trim() || `tar exited with ${code ?? signal}`}`));
     });
   });
+  // The caller awaits `done` only once it has written everything: until then a
+  // failure must not count as an unhandled rejection.
+  done.catch(() => undefined);
   return { input: child.stdin, done, kill: () => child.kill('SIGKILL') };
 }

@@ -60,15 +60,21 @@ export async function syncDir(dir: string): Promise<void> {
  * Leftover `.removing-*` entries are swept by `sweepRemoving()` at startup.
  */
 export async function removeDirAtomic(dir: string): Promise<void> {
+  const hidden = await hideDir(dir);
+  if (hidden !== undefined) await fs.rm(hidden, { recursive: true, force: true });
+}
+
+/** The first half of removeDirAtomic(): the durable rename. Returns the hidden name (undefined if `dir` was gone). */
+export async function hideDir(dir: string): Promise<string | undefined> {
   const hidden = path.join(path.dirname(dir), `.removing-${path.basename(dir)}-${randomBytes(4).toString('hex')}`);
   try {
     await fs.rename(dir, hidden);
   } catch (e: unknown) {
-    if (errnoCode(e) === 'ENOENT') return;
+    if (errnoCode(e) === 'ENOENT') return undefined;
     throw e;
   }
   await syncDir(path.dirname(dir));
-  await fs.rm(hidden, { recursive: true, force: true });
+  return hidden;
 }
 
 /** Deletes leftovers of interrupted removals and writes in `dir`. */

@@ -30,11 +30,13 @@ export function imageRoutes(router: Router, svc: ImageBackend): void {
       const repo = ctx.query('repo');
       const tag = ctx.query('tag');
       const message = ctx.query('message');
+      const platform = ctx.query('platform');
       const id = await svc.import(ctx.req, {
         changes: ctx.queryAll('changes'),
         ...(repo !== undefined ? { repo } : {}),
         ...(tag !== undefined ? { tag } : {}),
         ...(message !== undefined ? { message } : {}),
+        ...(platform !== undefined ? { platform } : {}),
       });
       const res = ctx.res;
       if (res === undefined) return;

@@ -9,7 +9,7 @@ import {
   formatGoFloat,
   goQuote,
   writeCsvRecord,
-} from './go-values.js';
+} from '../../units/go-values.js';
 import type { FlagError, FlagSpec, FlagType } from './parse-flags.js';
 
 export interface CommandHelp {

@@ -1,9 +1,9 @@
 /**
  * Command-line flags that behave like the docker CLI's (cobra / spf13/pflag): parsing in
- * ./parse-flags.ts, help and usage errors in ./help.ts, Go-compatible values in ./go-values.ts.
+ * ./parse-flags.ts, help and usage errors in ./help.ts, Go-compatible values in ../../units/go-values.ts.
  */
 
-export { formatGoDuration, goQuote, parseGoDuration, parseRamBytes } from './go-values.js';
+export { formatGoDuration, goQuote, parseGoDuration, parseRamBytes } from '../../units/go-values.js';
 export {
   FlagError,
   ParsedFlags,

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { goQuote } from './go-values.js';
+import { goQuote } from '../../units/go-values.js';
 import { FlagError, parseFlags, type FlagSpec } from './parse-flags.js';
 
 // Flags as `docker run` and `docker ps` declare them (a subset for run).

@@ -1,7 +1,7 @@
 /**
  * Command-line flag parsing that behaves like the docker CLI, which is built on cobra and
  * spf13/pflag: the same flag syntax and the same error texts (byte for byte, including Go's %q
- * quoting and strconv/time/csv messages). Values are parsed by ./go-values.ts.
+ * quoting and strconv/time/csv messages). Values are parsed by ../../units/go-values.ts.
  */
 
 import {
@@ -13,7 +13,7 @@ import {
   parseRamBytes,
   quoteShorthandByte,
   readCsvRecord,
-} from './go-values.js';
+} from '../../units/go-values.js';
 
 /** Value kinds. The name shown in help is noted on each (pflag's `Value.Type()`). */
 export type FlagType =

@@ -13,7 +13,7 @@ import {
   referenceString,
   withDefaultTag,
   withTag,
-} from './reference.js';
+} from './image-reference.js';
 import { isEngineError } from '../engine-error.js';
 
 const HEX = 'a'.repeat(56) + '01234567';

@@ -1,0 +1,130 @@
+import { writeFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
+import { ApiError } from '../../client/api-error.js';
+import { demux } from '../../client/demux.js';
+import type { EngineClient } from '../../client/engine-client.js';
+import type { WaitResponse } from '../../client/engine-types.js';
+import { errorText } from '../cli-errors.js';
+import { ExitError, type CliContext } from '../command.js';
+import type { CreatePlan } from './container-options.js';
+
+/**
+ * Creates the container of a `run`/`create`; a missing image is pulled first, as
+ * docker does. `run` reports failures as "<prog>: ..." with status 125; `create`
+ * as a plain daemon error with status 1.
+ */
+export async function createContainer(ctx: CliContext, client: EngineClient, plan: CreatePlan, cmdPath: 'run' | 'create'): Promise<string> {
+  const fail = (e: unknown): unknown => (cmdPath === 'run' ? runFailure(ctx, cmdPath, e, 125) : e);
+  const create = (): Promise<{ Id: string; Warnings: string[] | null }> =>
+    client.json('POST', '/containers/create', { query: { name: plan.name, platform: plan.platform }, body: plan.body });
+  let created;
+  try {
+    if (plan.pull === 'always') await pullImage(ctx, client, plan.body.Image);
+    created = await create();
+  } catch (e: unknown) {
+    if (e instanceof ApiError && e.status === 404 && e.message.startsWith('No such image') && plan.pull !== 'never') {
+      ctx.err(`Unable to find image '${withTag(plan.body.Image)}' locally\n`);
+      try {
+        await pullImage(ctx, client, plan.body.Image);
+        created = await create();
+      } catch (e2: unknown) {
+        throw fail(e2);
+      }
+    } else {
+      throw fail(e);
+    }
+  }
+  for (const w of created.Warnings ?? []) ctx.err(`WARNING: ${w}\n`);
+  if (plan.cidfile !== undefined) {
+    try {
+      writeFileSync(plan.cidfile, created.Id, { flag: 'wx' });
+    } catch {
+      throw new ExitError(125, `${ctx.prog}: container ID file found, make sure the other container isn't running or delete ${plan.cidfile}`);
+    }
+  }
+  return created.Id;
+}
+
+function withTag(image: string): string {
+  const lastSlash = image.lastIndexOf('/');
+  return image.includes('@') || image.slice(lastSlash + 1).includes(':') ? image : `${image}:latest`;
+}
+
+async function pullImage(ctx: CliContext, client: EngineClient, image: string): Promise<void> {
+  const at = image.indexOf('@');
+  const colon = image.lastIndexOf(':');
+  const hasTag = at < 0 && colon > image.lastIndexOf('/');
+  const res = await client.request('POST', '/images/create', {
+    query: { fromImage: hasTag ? image.slice(0, colon) : image, tag: hasTag ? image.slice(colon + 1) : at < 0 ? 'latest' : undefined },
+  });
+  let buf = '';
+  for await (const chunk of res) {
+    buf += (chunk as Buffer).toString('utf8');
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (line === '') continue;
+      const msg = JSON.parse(line) as { status?: string; error?: string; id?: string };
+      if (msg.error !== undefined) throw new ApiError(500, msg.error);
+      if (msg.status !== undefined) ctx.err(`${msg.id !== undefined ? `${msg.id}: ` : ''}${msg.status}\n`);
+    }
+  }
+}
+
+/** The docker CLI's report of a failed run/create/start: "<prog>: <error>" and a hint, with its status. */
+export function runFailure(ctx: CliContext, cmdPath: string, e: unknown, status: number): ExitError {
+  if (e instanceof ExitError) return e;
+  return new ExitError(status, `${ctx.prog}: ${errorText(e)}\n\nRun '${ctx.prog} ${cmdPath} --help' for more information`);
+}
+
+/** Starts waiting for the container now (before it starts); resolves with its exit status. */
+export async function waitFor(client: EngineClient, id: string, condition: 'next-exit' | 'removed' | 'not-running'): Promise<{ status: Promise<number> }> {
+  const res = await client.request('POST', `/containers/${id}/wait`, { query: { condition } });
+  const status = (async () => {
+    let text = '';
+    for await (const c of res) text += (c as Buffer).toString('utf8');
+    if (text.trim() === '') throw new Error('wait: no answer from the daemon');
+    const r = JSON.parse(text) as WaitResponse;
+    if (r.Error !== undefined && r.Error !== null && r.Error.Message !== '') throw new Error(r.Error.Message);
+    return r.StatusCode;
+  })();
+  return { status };
+}
+
+/**
+ * Attaches to the container's output (before it starts) and copies it to our
+ * stdout and stderr; resolves when the stream ends.
+ */
+export async function attachOutput(client: EngineClient, id: string, opts: { stdout: boolean; stderr: boolean; tty: boolean; logs?: boolean }): Promise<{ done: Promise<void>; socket: Duplex }> {
+  const { socket, head } = await client.hijack('POST', `/containers/${id}/attach`, {
+    query: { stream: true, stdout: opts.stdout, stderr: opts.stderr, stdin: false, ...(opts.logs === true ? { logs: true } : {}) },
+  });
+  socket.on('error', () => undefined);
+  const write = (target: NodeJS.WriteStream, data: Buffer): Promise<void> =>
+    new Promise((resolve) => {
+      if (target.write(data)) resolve();
+      else target.once('drain', resolve);
+    });
+  const done = (async () => {
+    if (opts.tty) {
+      if (head.length > 0) await write(process.stdout, head);
+      for await (const chunk of socket) await write(process.stdout, chunk as Buffer);
+    } else {
+      await demux(socket as AsyncIterable<Buffer>, (s, data) => write(s === 2 ? process.stderr : process.stdout, data), head);
+    }
+  })();
+  return { done, socket };
+}
+
+/** Forwards SIGINT/SIGTERM/SIGHUP/... to the container while we are attached (`--sig-proxy`). */
+export function proxySignals(client: EngineClient, id: string): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+  const handler = (sig: NodeJS.Signals): void => {
+    void client.call('POST', `/containers/${id}/kill`, { query: { signal: sig } }).catch(() => undefined);
+  };
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}

@@ -1,0 +1,19 @@
+import type { Command } from '../command.js';
+import { createContainer } from './container-client.js';
+import { buildCreatePlan, CONTAINER_FLAGS } from './container-options.js';
+
+export const command: Command = {
+  path: 'container create',
+  aliases: ['create'],
+  usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  description: 'Create a new container',
+  flags: CONTAINER_FLAGS,
+  interspersed: false,
+  args: { kind: 'min', n: 1 },
+  async run(ctx, flags, args) {
+    const plan = buildCreatePlan(flags, args, { detach: true });
+    const client = await ctx.client();
+    ctx.out(`${await createContainer(ctx, client, plan, 'create')}\n`);
+    return 0;
+  },
+};

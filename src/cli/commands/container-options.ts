@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import type { ContainerCreateRequest, HostConfigRequest } from '../../client/engine-types.js';
+import { ExitError } from '../command.js';
+import type { FlagSpec, ParsedFlags } from '../flags/index.js';
+
+/** The flags `run` and `create` share, as the docker CLI declares them. */
+export const CONTAINER_FLAGS: readonly FlagSpec[] = [
+  { name: 'add-host', type: 'list', usage: 'Add a custom host-to-IP mapping (host:ip)' },
+  { name: 'attach', short: 'a', type: 'list', usage: 'Attach to STDIN, STDOUT or STDERR' },
+  { name: 'cap-add', type: 'list', usage: 'Add Linux capabilities' },
+  { name: 'cap-drop', type: 'list', usage: 'Drop Linux capabilities' },
+  { name: 'cidfile', type: 'string', usage: 'Write the container ID to the file' },
+  { name: 'dns', type: 'list', usage: 'Set custom DNS servers' },
+  { name: 'dns-option', type: 'list', usage: 'Set DNS options' },
+  { name: 'dns-search', type: 'list', usage: 'Set custom DNS search domains' },
+  { name: 'domainname', type: 'string', usage: 'Container NIS domain name' },
+  { name: 'entrypoint', type: 'string', usage: 'Overwrite the default ENTRYPOINT of the image' },
+  { name: 'env', short: 'e', type: 'list', usage: 'Set environment variables' },
+  { name: 'env-file', type: 'list', usage: 'Read in a file of environment variables' },
+  { name: 'expose', type: 'list', usage: 'Expose a port or a range of ports' },
+  { name: 'help', type: 'bool', usage: 'Print usage' },
+  { name: 'hostname', short: 'h', type: 'string', usage: 'Container host name' },
+  { name: 'init', type: 'bool', usage: 'Run an init inside the container that forwards signals and reaps processes' },
+  { name: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
+  { name: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container' },
+  { name: 'label-file', type: 'list', usage: 'Read in a line delimited file of labels' },
+  { name: 'log-driver', type: 'string', usage: 'Logging driver for the container' },
+  { name: 'log-opt', type: 'list', usage: 'Log driver options' },
+  { name: 'mount', type: 'list', valueName: 'mount', usage: 'Attach a filesystem mount to the container' },
+  { name: 'name', type: 'string', usage: 'Assign a name to the container' },
+  { name: 'net', type: 'string', valueName: 'network', usage: 'Connect a container to a network', hidden: true },
+  { name: 'network', type: 'string', valueName: 'network', usage: 'Connect a container to a network' },
+  { name: 'network-alias', type: 'list', usage: 'Add network-scoped alias for the container' },
+  { name: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },
+  { name: 'privileged', type: 'bool', usage: 'Give extended privileges to this container' },
+  { name: 'publish', short: 'p', type: 'list', usage: "Publish a container's port(s) to the host" },
+  { name: 'publish-all', short: 'P', type: 'bool', usage: 'Publish all exposed ports to random ports' },
+  { name: 'pull', type: 'string', default: 'missing', usage: 'Pull image before running ("always", "missing", "never")' },
+  { name: 'quiet', short: 'q', type: 'bool', usage: 'Suppress the pull output' },
+  { name: 'read-only', type: 'bool', usage: "Mount the container's root filesystem as read only" },
+  { name: 'restart', type: 'string', default: 'no', usage: 'Restart policy to apply when a container exits' },
+  { name: 'rm', type: 'bool', usage: 'Automatically remove the container and its associated anonymous volumes when it exits' },
+  { name: 'shm-size', type: 'bytes', usage: 'Size of /dev/shm' },
+  { name: 'stop-signal', type: 'string', usage: 'Signal to stop the container' },
+  { name: 'stop-timeout', type: 'int', usage: 'Timeout (in seconds) to stop a container' },
+  { name: 'tmpfs', type: 'list', usage: 'Mount a tmpfs directory' },
+  { name: 'tty', short: 't', type: 'bool', usage: 'Allocate a pseudo-TTY' },
+  { name: 'user', short: 'u', type: 'string', usage: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+  { name: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume' },
+  { name: 'volumes-from', type: 'list', usage: 'Mount volumes from the specified container(s)' },
+  { name: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
+];
+
+export interface CreatePlan {
+  readonly name: string | undefined;
+  readonly body: ContainerCreateRequest;
+  readonly platform: string | undefined;
+  readonly pull: string;
+  readonly cidfile: string | undefined;
+}
+
+/** Reads a docker env or label file: `KEY=value` lines, `#` comments, bare `KEY` taken from our environment. */
+export function readKeyValueFile(file: string, fromEnv: boolean): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ExitError(125, `open ${file}: no such file or directory`);
+  }
+  const out: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/^\s+/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const i = line.indexOf('=');
+    const key = i < 0 ? line : line.slice(0, i);
+    if (/\s/.test(key)) throw new ExitError(125, `variable '${key}' contains whitespaces`);
+    if (i >= 0) out.push(line);
+    else if (fromEnv && process.env[key] !== undefined) out.push(`${key}=${process.env[key] ?? ''}`);
+    else if (!fromEnv) out.push(line);
+  }
+  return out;
+}
+
+/** `-e KEY` takes KEY from the CLI's environment (dropped when unset), as docker does. */
+function envValue(e: string): string | undefined {
+  if (e.includes('=')) return e;
+  const v = process.env[e];
+  return v === undefined ? undefined : `${e}=${v}`;
+}
+
+function labelsOf(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of list) {
+    const i = l.indexOf('=');
+    if (i === 0) throw new ExitError(125, `invalid argument "${l}" for "-l, --label" flag: invalid label format: "${l}"`);
+    if (i < 0) out[l] = '';
+    else out[l.slice(0, i)] = l.slice(i + 1);
+  }
+  return out;
+}
+
+function restartPolicy(s: string): { Name: string; MaximumRetryCount: number } {
+  const [name = 'no', count] = s.split(':', 2);
+  if (!['no', 'always', 'unless-stopped', 'on-failure', ''].includes(name)) {
+    throw new ExitError(125, `invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  }
+  const max = count === undefined ? 0 : Number(count);
+  if (!Number.isInteger(max) || max < 0) throw new ExitError(125, `invalid restart policy: maximum retry count must be a positive integer`);
+  if (count !== undefined && name !== 'on-failure') throw new ExitError(125, `invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  return { Name: name === '' ? 'no' : name, MaximumRetryCount: max };
+}
+
+function exposedPorts(list: readonly string[]): Record<string, object> | undefined {
+  if (list.length === 0) return undefined;
+  const out: Record<string, object> = {};
+  for (const e of list) {
+    const [range = '', proto = 'tcp'] = e.split('/', 2);
+    const [a = '', b] = range.split('-', 2);
+    const start = Number(a);
+    const end = b === undefined ? start : Number(b);
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 1 || end > 65535 || end < start) {
+      throw new ExitError(125, `invalid range format for --expose: ${e}`);
+    }
+    for (let p = start; p <= end; p++) out[`${p}/${proto}`] = {};
+  }
+  return out;
+}
+
+/** Turns the flags and arguments of `run`/`create` into a create request, as the docker CLI does. */
+export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opts: { detach: boolean }): CreatePlan {
+  const [image = '', ...cmd] = args;
+  const env = [
+    ...flags.getStrings('env-file').flatMap((f) => readKeyValueFile(f, true)),
+    ...flags.getStrings('env').map(envValue).filter((e): e is string => e !== undefined),
+  ];
+  const labels = labelsOf([...flags.getStrings('label-file').flatMap((f) => readKeyValueFile(f, false)), ...flags.getStrings('label')]);
+  const attach = flags.getStrings('attach').map((s) => s.toLowerCase());
+  for (const a of attach) {
+    if (!['stdin', 'stdout', 'stderr'].includes(a)) throw new ExitError(125, `invalid argument "${a}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`);
+  }
+  const interactive = flags.getBool('interactive');
+  const attachAll = attach.length === 0 && !opts.detach;
+  const network = flags.getString('network') !== '' ? flags.getString('network') : flags.getString('net');
+  const host: HostConfigRequest = {
+    NetworkMode: network === '' ? 'default' : network,
+    AutoRemove: flags.getBool('rm'),
+    RestartPolicy: restartPolicy(flags.getString('restart')),
+    Privileged: flags.getBool('privileged'),
+    CapAdd: [...flags.getStrings('cap-add')],
+    CapDrop: [...flags.getStrings('cap-drop')],
+    ReadonlyRootfs: flags.getBool('read-only'),
+    Dns: [...flags.getStrings('dns')],
+    DnsSearch: [...flags.getStrings('dns-search')],
+    DnsOptions: [...flags.getStrings('dns-option')],
+    ExtraHosts: [...flags.getStrings('add-host')],
+    Binds: [...flags.getStrings('volume')],
+    PublishAllPorts: flags.getBool('publish-all'),
+  };
+  if (flags.has('init')) host.Init = flags.getBool('init');
+  if (flags.getInt('shm-size') > 0) host.ShmSize = flags.getInt('shm-size');
+  const logDriver = flags.getString('log-driver');
+  const logOpts = flags.getStrings('log-opt');
+  if (logDriver !== '' || logOpts.length > 0) {
+    host.LogConfig = { Type: logDriver, Config: Object.fromEntries(logOpts.map((o) => [o.split('=', 1)[0] ?? o, o.slice(o.indexOf('=') + 1)])) };
+  }
+  const tmpfs = flags.getStrings('tmpfs');
+  if (tmpfs.length > 0) host.Tmpfs = Object.fromEntries(tmpfs.map((t) => [t.split(':', 1)[0] ?? t, t.includes(':') ? t.slice(t.indexOf(':') + 1) : '']));
+  if (flags.getStrings('mount').length > 0) host.Mounts = flags.getStrings('mount').map((m) => ({ Raw: m }));
+  const publish = flags.getStrings('publish');
+  if (publish.length > 0) host.PortBindings = Object.fromEntries(publish.map((p) => [p, [{ HostIp: '', HostPort: p }]]));
+
+  const body: ContainerCreateRequest = {
+    Image: image,
+    Hostname: flags.getString('hostname'),
+    Domainname: flags.getString('domainname'),
+    User: flags.getString('user'),
+    AttachStdin: attach.includes('stdin') || (attachAll && interactive),
+    AttachStdout: attach.includes('stdout') || attachAll,
+    AttachStderr: attach.includes('stderr') || attachAll,
+    Tty: flags.getBool('tty'),
+    OpenStdin: interactive,
+    StdinOnce: interactive && !opts.detach,
+    Env: env,
+    Labels: labels,
+    WorkingDir: flags.getString('workdir'),
+    HostConfig: host,
+  };
+  if (cmd.length > 0) body.Cmd = cmd;
+  if (flags.has('entrypoint')) body.Entrypoint = [flags.getString('entrypoint')];
+  if (flags.getString('stop-signal') !== '') body.StopSignal = flags.getString('stop-signal');
+  if (flags.has('stop-timeout')) body.StopTimeout = flags.getInt('stop-timeout');
+  const exposed = exposedPorts(flags.getStrings('expose'));
+  if (exposed !== undefined) body.ExposedPorts = exposed;
+  const name = flags.getString('name');
+  const platform = flags.getString('platform');
+  const cidfile = flags.getString('cidfile');
+  return {
+    name: name === '' ? undefined : name,
+    body,
+    platform: platform === '' ? undefined : platform,
+    pull: flags.getString('pull'),
+    cidfile: cidfile === '' ? undefined : cidfile,
+  };
+}

@@ -1,0 +1,137 @@
+import type { Command } from '../command.js';
+
+/** The command table: lazily loaded so that one command does not pay for loading all. */
+interface Entry {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly description: string;
+  readonly load: () => Promise<Command>;
+}
+
+const load = (p: Promise<{ command: Command }>): Promise<Command> => p.then((m) => m.command);
+
+const CONTAINER: readonly Entry[] = [
+  { name: 'create', description: 'Create a new container', load: () => load(import('./container-create.js')) },
+  { name: 'inspect', description: 'Display detailed information on one or more containers', load: () => load(import('./container-inspect.js')) },
+  { name: 'kill', description: 'Kill one or more running containers', load: () => load(import('./container-kill.js')) },
+  { name: 'logs', description: 'Fetch the logs of a container', load: () => load(import('./container-logs.js')) },
+  { name: 'ls', aliases: ['ps', 'list'], description: 'List containers', load: () => load(import('./container-ls.js')) },
+  { name: 'prune', description: 'Remove all stopped containers', load: () => load(import('./container-prune.js')) },
+  { name: 'rename', description: 'Rename a container', load: () => load(import('./container-rename.js')) },
+  { name: 'restart', description: 'Restart one or more containers', load: () => load(import('./container-restart.js')) },
+  { name: 'rm', aliases: ['remove'], description: 'Remove one or more containers', load: () => load(import('./container-rm.js')) },
+  { name: 'run', description: 'Create and run a new container from an image', load: () => load(import('./container-run.js')) },
+  { name: 'start', description: 'Start one or more stopped containers', load: () => load(import('./container-start.js')) },
+  { name: 'stop', description: 'Stop one or more running containers', load: () => load(import('./container-stop.js')) },
+  { name: 'wait', description: 'Block until one or more containers stop, then print their exit codes', load: () => load(import('./container-wait.js')) },
+];
+
+const IMAGE: readonly Entry[] = [
+  { name: 'history', description: 'Show the history of an image', load: () => load(import('./image-history.js')) },
+  { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
+  { name: 'inspect', description: 'Display detailed information on one or more images', load: () => load(import('./image-inspect.js')) },
+  { name: 'ls', aliases: ['images', 'list'], description: 'List images', load: () => load(import('./image-ls.js')) },
+  { name: 'prune', description: 'Remove unused images', load: () => load(import('./image-prune.js')) },
+  { name: 'rm', aliases: ['rmi', 'remove'], description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
+  { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
+];
+
+const SYSTEM: readonly Entry[] = [
+  { name: 'info', description: 'Display system-wide information', load: () => load(import('./system-info.js')) },
+];
+
+const GROUPS: Readonly<Record<string, { description: string; entries: readonly Entry[] }>> = {
+  container: { description: 'Manage containers', entries: CONTAINER },
+  image: { description: 'Manage images', entries: IMAGE },
+  system: { description: 'Manage berth', entries: SYSTEM },
+};
+
+/** Top-level shortcuts, as the docker CLI has them. */
+const TOP: readonly Entry[] = [
+  { name: 'run', description: 'Create and run a new container from an image', load: () => load(import('./container-run.js')) },
+  { name: 'ps', description: 'List containers', load: () => load(import('./container-ls.js')) },
+  { name: 'images', description: 'List images', load: () => load(import('./image-ls.js')) },
+  { name: 'version', description: 'Show the berth version information', load: () => load(import('./version.js')) },
+  { name: 'info', description: 'Display system-wide information', load: () => load(import('./system-info.js')) },
+  { name: 'create', description: 'Create a new container', load: () => load(import('./container-create.js')) },
+  { name: 'start', description: 'Start one or more stopped containers', load: () => load(import('./container-start.js')) },
+  { name: 'stop', description: 'Stop one or more running containers', load: () => load(import('./container-stop.js')) },
+  { name: 'restart', description: 'Restart one or more containers', load: () => load(import('./container-restart.js')) },
+  { name: 'kill', description: 'Kill one or more running containers', load: () => load(import('./container-kill.js')) },
+  { name: 'rm', description: 'Remove one or more containers', load: () => load(import('./container-rm.js')) },
+  { name: 'logs', description: 'Fetch the logs of a container', load: () => load(import('./container-logs.js')) },
+  { name: 'inspect', description: 'Return low-level information on berth objects', load: () => load(import('./inspect.js')) },
+  { name: 'wait', description: 'Block until one or more containers stop, then print their exit codes', load: () => load(import('./container-wait.js')) },
+  { name: 'rename', description: 'Rename a container', load: () => load(import('./container-rename.js')) },
+  { name: 'rmi', description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
+  { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
+  { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
+  { name: 'history', description: 'Show the history of an image', load: () => load(import('./image-history.js')) },
+];
+
+export type Found =
+  | { kind: 'command'; load: () => Promise<Command>; invokedAs: string; rest: readonly string[] }
+  | { kind: 'group'; group: string; rest: readonly string[] }
+  | { kind: 'unknown' };
+
+function findIn(entries: readonly Entry[], name: string): Entry | undefined {
+  return entries.find((e) => e.name === name || (e.aliases ?? []).includes(name));
+}
+
+export function findCommand(args: readonly string[]): Found {
+  const [first = '', second, ...rest] = args;
+  const group = GROUPS[first];
+  if (group !== undefined) {
+    const entry = second === undefined ? undefined : findIn(group.entries, second);
+    if (entry === undefined) return { kind: 'group', group: first, rest: second === undefined ? [] : [second, ...rest] };
+    // Help and errors name the command by its primary name, whatever alias was typed.
+    return { kind: 'command', load: entry.load, invokedAs: `${first} ${entry.name}`, rest };
+  }
+  const top = findIn(TOP, first);
+  if (top === undefined) return { kind: 'unknown' };
+  return { kind: 'command', load: top.load, invokedAs: first, rest: args.slice(1) };
+}
+
+function list(entries: readonly Entry[]): string {
+  const width = Math.max(...entries.map((e) => e.name.length)) + 2;
+  return entries.map((e) => `  ${e.name.padEnd(Math.max(width, 12))}${e.description}`).join('\n');
+}
+
+export function topLevelHelp(prog: string): string {
+  return `Usage:  ${prog} [OPTIONS] COMMAND
+
+A Docker-compatible container engine
+
+Common Commands:
+${list(TOP.slice(0, 5))}
+
+Management Commands:
+${list(Object.entries(GROUPS).map(([name, g]) => ({ name, description: g.description, load: () => Promise.reject(new Error()) })))}
+
+Commands:
+${list([...TOP.slice(5), { name: 'daemon', description: 'Run the berth engine (the daemon) in the foreground', load: () => Promise.reject(new Error()) }])}
+
+Global Options:
+      --config string      Location of client config files
+  -D, --debug              Enable debug mode
+  -H, --host list          Daemon socket to connect to (default unix:///run/berth/berth.sock, or $BERTH_HOST)
+  -l, --log-level string   Set the logging level ("debug", "info", "warn", "error", "fatal") (default "info")
+  -v, --version            Print version information and quit
+
+Run '${prog} COMMAND --help' for more information on a command.
+`;
+}
+
+export function groupHelp(prog: string, group: string): string {
+  const g = GROUPS[group];
+  if (g === undefined) return '';
+  return `Usage:  ${prog} ${group} COMMAND
+
+${g.description}
+
+Commands:
+${list(g.entries)}
+
+Run '${prog} ${group} COMMAND --help' for more information on a command.
+`;
+}

@@ -1,0 +1,216 @@
+/** The Engine API's JSON shapes that the berth CLI sends and reads (subset, Docker's field names). */
+
+export interface HostConfigRequest {
+  NetworkMode?: string;
+  AutoRemove?: boolean;
+  RestartPolicy?: { Name: string; MaximumRetryCount: number };
+  Privileged?: boolean;
+  CapAdd?: string[];
+  CapDrop?: string[];
+  ReadonlyRootfs?: boolean;
+  ShmSize?: number;
+  Dns?: string[];
+  DnsSearch?: string[];
+  DnsOptions?: string[];
+  ExtraHosts?: string[];
+  Init?: boolean;
+  LogConfig?: { Type: string; Config: Record<string, string> };
+  Binds?: string[];
+  Tmpfs?: Record<string, string>;
+  Mounts?: unknown[];
+  PortBindings?: Record<string, Array<{ HostIp: string; HostPort: string }>>;
+  PublishAllPorts?: boolean;
+}
+
+export interface ContainerCreateRequest {
+  Image: string;
+  Cmd?: string[];
+  Entrypoint?: string[];
+  Env?: string[];
+  WorkingDir?: string;
+  User?: string;
+  Hostname?: string;
+  Domainname?: string;
+  Labels?: Record<string, string>;
+  StopSignal?: string;
+  StopTimeout?: number;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StdinOnce?: boolean;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  ExposedPorts?: Record<string, object>;
+  Volumes?: Record<string, object>;
+  HostConfig: HostConfigRequest;
+}
+
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  ImageID: string;
+  Command: string;
+  Created: number;
+  Ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }>;
+  Labels: Record<string, string> | null;
+  State: string;
+  Status: string;
+  SizeRw?: number;
+  SizeRootFs?: number;
+  Mounts: Array<{ Name?: string; Source?: string; Destination?: string }>;
+  NetworkSettings?: { Networks?: Record<string, unknown> };
+}
+
+export interface ImageSummary {
+  Id: string;
+  RepoTags: string[] | null;
+  RepoDigests: string[] | null;
+  Created: number;
+  Size: number;
+  Labels: Record<string, string> | null;
+  Containers: number;
+}
+
+export interface ContainerInspect {
+  Id: string;
+  Name: string;
+  State: { Status: string; Running: boolean; ExitCode: number; Error: string };
+  Config: { Tty: boolean; OpenStdin: boolean };
+  [key: string]: unknown;
+}
+
+export interface WaitResponse {
+  StatusCode: number;
+  Error?: { Message: string } | null;
+}
+
+/** GET /containers/json items as `ps` reads them: ContainerSummary plus mount drivers and the image platform. */
+export interface ContainerListEntry extends Omit<ContainerSummary, 'Mounts'> {
+  Mounts: Array<{ Name?: string; Source?: string; Destination?: string; Driver?: string }> | null;
+  ImageManifestDescriptor?: { platform?: { architecture: string; os: string; variant?: string } } | null;
+}
+
+/** What `start --attach` and `logs` need from GET /containers/{id}/json. */
+export interface ContainerAttachInfo {
+  Id: string;
+  Config: { Tty: boolean; OpenStdin: boolean };
+  HostConfig: { AutoRemove: boolean };
+}
+
+/** POST /containers/prune. */
+export interface ContainerPruneResponse {
+  ContainersDeleted: string[] | null;
+  SpaceReclaimed: number;
+}
+
+/** GET /images/json items with the fields `images --format` reads beyond ImageSummary. */
+export interface ImageListEntry extends ImageSummary {
+  ParentId?: string;
+  SharedSize?: number;
+}
+
+/** GET /images/{name}/history items. */
+export interface ImageHistoryItem {
+  Id: string;
+  Created: number;
+  CreatedBy: string;
+  Tags: string[] | null;
+  Size: number;
+  Comment: string;
+}
+
+/** DELETE /images/{name} items, and the ImagesDeleted of POST /images/prune. */
+export interface ImageDeleteResponseItem {
+  Untagged?: string;
+  Deleted?: string;
+}
+
+/** POST /images/prune. */
+export interface ImagePruneResponse {
+  ImagesDeleted: ImageDeleteResponseItem[] | null;
+  SpaceReclaimed: number;
+}
+
+/** One message of a JSON progress stream (POST /images/create, push, load). */
+export interface JsonStreamMessage {
+  status?: string;
+  id?: string;
+  stream?: string;
+  progress?: string;
+  error?: string;
+  errorDetail?: { code?: number; message?: string };
+  aux?: unknown;
+}
+
+/** GET /version. */
+export interface SystemVersionResponse {
+  Platform?: { Name: string };
+  Components?: Array<{ Name: string; Version: string; Details?: Record<string, string> | null }>;
+  Version: string;
+  ApiVersion: string;
+  MinAPIVersion?: string;
+  GitCommit: string;
+  GoVersion: string;
+  Os: string;
+  Arch: string;
+  KernelVersion?: string;
+  Experimental?: boolean;
+  BuildTime?: string;
+}
+
+/** GET /info: the fields the `info` text layout reads (the rest passes through to --format). */
+export interface SystemInfoResponse {
+  ID?: string;
+  Containers?: number;
+  ContainersRunning?: number;
+  ContainersPaused?: number;
+  ContainersStopped?: number;
+  Images?: number;
+  Driver?: string;
+  DriverStatus?: Array<[string, string]> | null;
+  SystemStatus?: Array<[string, string]> | null;
+  Plugins?: { Volume?: string[] | null; Network?: string[] | null; Authorization?: string[] | null; Log?: string[] | null };
+  Debug?: boolean;
+  NFd?: number;
+  NGoroutines?: number;
+  SystemTime?: string;
+  NEventsListener?: number;
+  LoggingDriver?: string;
+  CgroupDriver?: string;
+  CgroupVersion?: string;
+  KernelVersion?: string;
+  OperatingSystem?: string;
+  OSType?: string;
+  Architecture?: string;
+  NCPU?: number;
+  MemTotal?: number;
+  DockerRootDir?: string;
+  HttpProxy?: string;
+  HttpsProxy?: string;
+  NoProxy?: string;
+  Name?: string;
+  Labels?: string[] | null;
+  ExperimentalBuild?: boolean;
+  ServerVersion?: string;
+  Runtimes?: Record<string, unknown> | null;
+  DefaultRuntime?: string;
+  Swarm?: { NodeID?: string; NodeAddr?: string; LocalNodeState?: string; ControlAvailable?: boolean; Error?: string; RemoteManagers?: Array<{ Addr: string }> | null };
+  LiveRestoreEnabled?: boolean;
+  Isolation?: string;
+  InitBinary?: string;
+  ContainerdCommit?: { ID?: string };
+  RuncCommit?: { ID?: string };
+  InitCommit?: { ID?: string };
+  SecurityOptions?: string[] | null;
+  ProductLicense?: string;
+  DefaultAddressPools?: Array<{ Base: string; Size: number }> | null;
+  CDISpecDirs?: string[] | null;
+  RegistryConfig?: {
+    IndexConfigs?: Record<string, { Name: string; Secure: boolean }> | null;
+    InsecureRegistryCIDRs?: string[] | null;
+    Mirrors?: string[] | null;
+  } | null;
+  Warnings?: string[] | null;
+  [key: string]: unknown;
+}
