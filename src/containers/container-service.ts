@@ -60,7 +60,7 @@ export interface LogOptions {
 
 export interface ContainerServiceDeps {
   readonly store: ContainerStore;
-  readonly runner: ContainerRunner;
+  readonly runner: Pick<ContainerRunner, 'start' | 'cleanup' | 'runtimeName'>;
   readonly runtime: OciRuntime;
   readonly snapshots: Snapshotter;
   readonly images: ImageLookup;

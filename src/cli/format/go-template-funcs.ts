@@ -105,7 +105,11 @@ function indexInto(item: unknown, index: unknown): unknown {
       throw new Error(`value has type ${goTypeName(index)}; should be string`);
     }
     const v = Object.hasOwn(item, index) ? item[index] : undefined;
-    return v === undefined ? null : v;
+    if (v !== undefined) return v;
+    // A map whose values are all strings stands for Go's map[string]string (Labels,
+    // Options): its zero value is "", which docker's `index` prints as nothing.
+    const values = Object.values(item);
+    return values.length > 0 && values.every((x) => typeof x === 'string') ? '' : null;
   }
   throw new Error(`can't index item of type ${goTypeName(item)}`);
 }

@@ -338,3 +338,7 @@ test('formatGoValue() prints values like Go %v', () => {
   assert.equal(formatGoValue(['a', 'b', 'c']), '[a b c]');
   assert.equal(formatGoValue({ k2: 'v2', k1: ['x'] }), 'map[k1:[x] k2:v2]');
 });
+
+test('index on a missing key of a string map gives "" like Go\'s map[string]string', () => {
+  assert.equal(parseTemplate('[{{index .Labels "nope"}}]').execute({ Labels: { a: 'b' } }), '[]');
+});

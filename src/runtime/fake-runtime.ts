@@ -1,0 +1,82 @@
+import type { ExitStatus, OciRuntime, RuntimeCreateRequest, RuntimeStatus } from './oci-runtime.js';
+import { RuntimeError } from './runtime-error.js';
+
+/**
+ * An OCI runtime in memory, for tests of the engine above it: records the calls,
+ * and lets a test make containers exit (or monitors die) when it wants.
+ */
+export class FakeRuntime implements OciRuntime {
+  readonly name = 'fake';
+  readonly calls: string[] = [];
+  /** Make the next start fail with this message (e.g. an exec error). */
+  failNextStart: string | undefined;
+  private readonly running = new Map<string, number>();
+  private readonly exits = new Map<string, ExitStatus>();
+  private readonly monitors = new Set<string>();
+  private readonly listeners: Array<(id: string) => void> = [];
+  private nextPid = 1000;
+
+  async start(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }> {
+    this.calls.push(`start ${req.id}`);
+    if (this.failNextStart !== undefined) {
+      const msg = this.failNextStart;
+      this.failNextStart = undefined;
+      throw new RuntimeError(msg);
+    }
+    this.exits.delete(req.id);
+    const pid = this.nextPid++;
+    this.running.set(req.id, pid);
+    this.monitors.add(req.id);
+    return { pid, monitorPid: pid + 10_000 };
+  }
+
+  async kill(id: string, signal: string): Promise<void> {
+    this.calls.push(`kill ${id} ${signal}`);
+    if (!this.running.has(id)) throw new RuntimeError('container not running');
+    if (signal === '9' || signal === '15') this.exit(id, 128 + Number(signal));
+  }
+
+  async delete(id: string): Promise<void> {
+    this.calls.push(`delete ${id}`);
+  }
+
+  async state(id: string): Promise<{ status: RuntimeStatus; pid: number } | undefined> {
+    const pid = this.running.get(id);
+    return pid === undefined ? undefined : { status: 'running', pid };
+  }
+
+  async exitStatus(id: string): Promise<ExitStatus | undefined> {
+    return this.exits.get(id);
+  }
+
+  async monitorAlive(id: string): Promise<boolean> {
+    return this.monitors.has(id);
+  }
+
+  async waitMonitorExit(): Promise<void> {
+    // the fake's monitor has nothing left to write
+  }
+
+  onExit(listener: (id: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  close(): void {
+    this.listeners.length = 0;
+  }
+
+  /** The container's process ends with `code`, as conmon would report it. */
+  exit(id: string, code: number, notify = true): void {
+    this.running.delete(id);
+    this.monitors.delete(id);
+    this.exits.set(id, { exitCode: code, finishedAt: new Date() });
+    if (notify) for (const l of this.listeners) l(id);
+  }
+
+  /** The monitor and the container vanish without a trace (e.g. a reboot). */
+  vanish(id: string): void {
+    this.running.delete(id);
+    this.monitors.delete(id);
+    this.exits.delete(id);
+  }
+}
