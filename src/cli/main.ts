@@ -61,6 +61,7 @@ export async function cliMain(argv: readonly string[]): Promise<number> {
     ctx.err(`${PROG}: unknown command: ${PROG} ${args[0] ?? ''}\n\nRun '${PROG} --help' for more information\n`);
     return 1;
   }
+  if (!found.rest.includes('--help') && !found.rest.includes('-h')) ctx.warmUp();
   try {
     return await runCommand(ctx, await found.load(), found.invokedAs, found.rest);
   } finally {
@@ -145,24 +146,27 @@ function checkArgs(rule: ArgsRule, n: number, fullPath: string, usage: string): 
 
 const clients = new WeakMap<CliContext, EngineClient>();
 
-function makeContext(host: string): CliContext {
+function makeContext(host: string): CliContext & { warmUp(): void } {
   const socket = host.startsWith('unix://') ? host.slice('unix://'.length) : host;
+  const client = new EngineClient(host, socket);
+  let negotiated: Promise<unknown> | undefined;
   let connecting: Promise<EngineClient> | undefined;
-  const ctx: CliContext = {
+  const ctx: CliContext & { warmUp(): void } = {
     prog: PROG,
     host,
+    // Version negotiation overlaps with loading the command's code; its failure is handled by client().
+    warmUp: () => {
+      negotiated ??= client.apiVersion().catch((e: unknown) => e);
+    },
     client: () => {
       connecting ??= (async () => {
-        const client = new EngineClient(host, socket);
-        clients.set(ctx, client);
-        try {
-          await client.apiVersion();
-        } catch (e: unknown) {
-          if (!(e instanceof ConnectionError) || host !== DEFAULT_HOST) throw e;
-          const main = process.argv[1] ?? path.resolve('dist/src/main.js');
-          if (!(await startLocalDaemon(socket, main))) throw e;
-          await client.apiVersion();
-        }
+        ctx.warmUp();
+        const failure = await negotiated;
+        if (failure === undefined || typeof failure === 'string') return client;
+        if (!(failure instanceof ConnectionError) || host !== DEFAULT_HOST) throw failure;
+        const main = process.argv[1] ?? path.resolve('dist/bundle/main.js');
+        if (!(await startLocalDaemon(socket, main))) throw failure;
+        await client.apiVersion();
         return client;
       })();
       return connecting;
@@ -172,6 +176,7 @@ function makeContext(host: string): CliContext {
     stdinIsTTY: process.stdin.isTTY === true,
     stdoutIsTTY: process.stdout.isTTY === true,
   };
+  clients.set(ctx, client);
   return ctx;
 }
 
