@@ -56,6 +56,7 @@ describe('ContainerService', () => {
           return { id: imageId, defaults: { Cmd: ['sh'] }, topChainId: undefined };
         },
         isAncestor: () => false,
+        currentId: (name) => (name === 'busybox' ? imageId : undefined),
       },
       imageSize: () => 0,
     });

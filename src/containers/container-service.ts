@@ -24,6 +24,8 @@ export interface ImageLookup {
   resolveForContainer(nameOrId: string): { id: Digest; defaults: ContainerDefaults; topChainId: Digest | undefined };
   /** Whether image `imageId` is `nameOrId` or built on top of it. */
   isAncestor(imageId: Digest, nameOrId: string): boolean;
+  /** The image ID a name points to now, if any. */
+  currentId(nameOrId: string): Digest | undefined;
 }
 
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -42,6 +44,8 @@ export interface ListOptions {
 
 export interface ContainerView {
   readonly record: ContainerRecord;
+  /** The image as lists show it: the name given at create, or the image ID once that name points elsewhere. */
+  readonly imageShown: string;
   readonly paths: ContainerPaths;
   readonly runtime: string;
   readonly sizeRw?: number;
@@ -451,8 +455,7 @@ export class ContainerService {
     for (const l of [...(this.removeListeners.get(id) ?? [])]) l();
     this.removeListeners.delete(id);
     this.exitListeners.delete(id);
-    const runtime = this.d.runtime as { cleanupFiles?: (id: string) => Promise<void> };
-    await Promise.all([purged, this.d.snapshots.remove(id), runtime.cleanupFiles?.(id)]);
+    await Promise.all([purged, this.d.snapshots.remove(id), this.d.runtime.forget(id)]);
     this.d.onRemoved?.();
   }
 
@@ -527,7 +530,8 @@ export class ContainerService {
   }
 
   private async view(rec: ContainerRecord, size: boolean): Promise<ContainerView> {
-    const base = { record: rec, paths: this.paths(rec.config.id), runtime: this.d.runner.runtimeName };
+    const imageShown = this.d.images.currentId(rec.config.image) === rec.config.imageId ? rec.config.image : rec.config.imageId;
+    const base = { record: rec, imageShown, paths: this.paths(rec.config.id), runtime: this.d.runner.runtimeName };
     if (!size) return base;
     const sizeRw = await this.d.snapshots.usage(rec.config.id);
     return { ...base, sizeRw, sizeRootFs: sizeRw + this.d.imageSize(rec.config.imageId) };

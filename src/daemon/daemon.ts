@@ -74,6 +74,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
       const image = images.resolve(nameOrId);
       return { id: image.record.id, defaults: image.config.config ?? {}, topChainId: images.topChainId(image) };
     },
+    currentId: (nameOrId) => images.find(nameOrId)?.record.id,
     isAncestor: (imageId, nameOrId) => {
       const ancestor = images.find(nameOrId);
       const mine = imageStore.get(imageId);

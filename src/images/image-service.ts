@@ -261,12 +261,15 @@ export class ImageService {
         if (!opts.all && refs.length > 0) continue;
         if (this.users(id).length > 0) continue;
         if (opts.filters !== undefined && !matchImageFilters(this.summary(image), { ...opts.filters, dangling: [] }, (n) => this.find(n))) continue;
-        spaceReclaimed += this.summary(image).size;
         for (const r of refs) {
           await this.store.deleteRef(r);
           deleted.push({ untagged: familiarString(parseReference(r)) });
         }
-        deleted.push(...(await this.deleteImageLocked(image)));
+        // Like Docker, only the layers actually removed count: one shared with another image frees nothing.
+        const sizes = new Map<string, number>(chainIds(image.config.rootfs.diff_ids).map((c) => [c, this.snapshots.committedSize(c)]));
+        const items = await this.deleteImageLocked(image);
+        for (const item of items) if ('deleted' in item) spaceReclaimed += sizes.get(item.deleted) ?? 0;
+        deleted.push(...items);
       }
       return { deleted, spaceReclaimed };
     });

@@ -90,8 +90,9 @@ export class ImageStore {
     return this.refs.get(ref);
   }
 
+  /** References to the image, sorted as Docker's reference store sorts them (by full name). */
   refsOf(id: Digest): string[] {
-    return [...this.refs].filter(([, v]) => v === id).map(([k]) => k);
+    return [...this.refs].filter(([, v]) => v === id).map(([k]) => k).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   allRefs(): ReadonlyMap<string, Digest> {

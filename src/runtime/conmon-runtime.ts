@@ -159,8 +159,7 @@ export class ConmonRuntime implements OciRuntime {
     this.watcher = undefined;
   }
 
-  /** Removes what conmon left in the exec root for a removed container. */
-  async cleanupFiles(id: string): Promise<void> {
+  async forget(id: string): Promise<void> {
     await Promise.all([
       fs.rm(path.join(this.opts.exitsDir, id), { force: true }),
       fs.rm(path.join(this.opts.conmonPidDir, `${id}.pid`), { force: true }),

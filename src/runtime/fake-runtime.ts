@@ -57,6 +57,11 @@ export class FakeRuntime implements OciRuntime {
     // the fake's monitor has nothing left to write
   }
 
+  async forget(id: string): Promise<void> {
+    this.calls.push(`forget ${id}`);
+    this.exits.delete(id);
+  }
+
   onExit(listener: (id: string) => void): void {
     this.listeners.push(listener);
   }

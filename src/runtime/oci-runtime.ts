@@ -31,6 +31,8 @@ export interface OciRuntime {
   monitorAlive(id: string): Promise<boolean>;
   /** Waits (bounded) until the monitor has written everything and exited. */
   waitMonitorExit(id: string): Promise<void>;
+  /** Deletes what the monitor left in the exec root (exit file, pid files, sockets) of a removed container. */
+  forget(id: string): Promise<void>;
   /** Calls `listener` with the container ID each time a container exits. */
   onExit(listener: (id: string) => void): void;
   close(): void;

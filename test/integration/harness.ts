@@ -189,10 +189,27 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_0
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Replaces IDs and relative times so outputs of two CLIs can be compared. */
+/**
+ * Replaces IDs and relative times so outputs of two CLIs can be compared. Tables
+ * are padded to their widest cell, and a time text's width changes from one
+ * second to the next, so runs of spaces become two spaces.
+ */
 export function normalizeOutput(s: string): string {
   return s
     .replace(/\b[0-9a-f]{64}\b/g, '<ID>')
     .replace(/\b[0-9a-f]{12}\b/g, '<SHORTID>')
-    .replace(/(Less than a second|About a minute|About an hour|\d+ (seconds|minutes|hours))( ago)?/g, '<TIME>$3');
+    .replace(/(Less than a second|About a minute|About an hour|\d+ (seconds?|minutes|hours|days|weeks|months|years))( ago)?/g, '<TIME>$3')
+    .replace(/ {2,}/g, '  ');
+}
+
+/**
+ * Splits a docker-style table (a header, then one line per row) into rows keyed by
+ * column title. Columns start where the header's titles start (titles such as
+ * "IMAGE ID" hold single spaces, columns are separated by at least two).
+ */
+export function parseTable(text: string): Array<Record<string, string>> {
+  const [header = '', ...lines] = text.split('\n').filter((l) => l !== '');
+  const starts = [...header.matchAll(/(?:^|(?<= {2}))\S/g)].map((m) => m.index ?? 0);
+  const titles = starts.map((s, i) => header.slice(s, starts[i + 1]).trim());
+  return lines.map((line) => Object.fromEntries(titles.map((t, i) => [t, line.slice(starts[i], starts[i + 1]).trim()])));
 }

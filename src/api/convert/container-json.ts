@@ -204,9 +204,9 @@ export function containerListJson(view: ContainerView, now: Date): Record<string
   const out: Record<string, unknown> = {
     Id: c.id,
     Names: [`/${rec.name}`],
-    Image: c.image,
+    Image: view.imageShown,
     ImageID: c.imageId,
-    Command: [c.path, ...c.args].join(' '),
+    Command: listCommand(c.path, c.args),
     Created: Math.floor(Date.parse(c.created) / 1000),
     Ports: [],
     Labels: c.labels,
@@ -219,4 +219,9 @@ export function containerListJson(view: ContainerView, now: Date): Record<string
   if (view.sizeRw !== undefined) out['SizeRw'] = view.sizeRw;
   if (view.sizeRootFs !== undefined) out['SizeRootFs'] = view.sizeRootFs;
   return out;
+}
+
+/** The list's Command text, as Docker builds it: arguments holding a space are put in single quotes. */
+export function listCommand(path: string, args: readonly string[]): string {
+  return [path, ...args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' ');
 }
