@@ -72,6 +72,12 @@ async function main(): Promise<void> {
     console.log(`  ${RUNS} parallel run -d:               ${b.parallelMs.toFixed(0)} ms`);
     console.log(`  daemon RSS idle:                    ${(idleRss / 1024).toFixed(1)} MB (with ${RUNS} containers: ${(busyRss / 1024).toFixed(1)} MB)`);
     console.log(`  monitor per container:              ${(avg(rss) / 1024).toFixed(2)} MB RSS, ${(avg(pss) / 1024).toFixed(2)} MB PSS (${conmons.length} conmon)`);
+    // The same daemon through the official (Go) CLI: separates the daemon's share from the Node CLI's startup.
+    const viaDocker: number[] = [];
+    const onBerth = { ...process.env, DOCKER_HOST: d.host };
+    for (let i = 0; i < 3; i++) await timed(DOCKER, ['run', '--rm', 'busybox', 'true'], onBerth);
+    for (let i = 0; i < RUNS; i++) viaDocker.push(await timed(DOCKER, ['run', '--rm', 'busybox', 'true'], onBerth));
+    console.log(`  same, driven by the docker CLI:     ${median(viaDocker).toFixed(1)} ms`);
     const other = process.env['DOCKER_HOST'];
     if (other !== undefined && other !== '' && other !== d.host) {
       const dockerEnv = { ...process.env, DOCKER_HOST: other };
