@@ -43,6 +43,7 @@ export interface ContainerCreateRequest {
   ExposedPorts?: Record<string, object>;
   Volumes?: Record<string, object>;
   HostConfig: HostConfigRequest;
+  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[] }> };
 }
 
 export interface ContainerSummary {
@@ -213,4 +214,71 @@ export interface SystemInfoResponse {
   } | null;
   Warnings?: string[] | null;
   [key: string]: unknown;
+}
+
+/** GET /networks items: the fields `network ls` reads (network.Summary). */
+export interface NetworkSummary {
+  Name: string;
+  Id: string;
+  Created: string;
+  Scope: string;
+  Driver: string;
+  EnableIPv4?: boolean;
+  EnableIPv6: boolean;
+  Internal: boolean;
+  Labels: Record<string, string> | null;
+}
+
+/** One IPAM.Config entry of a network (network.IPAMConfig). */
+export interface NetworkIpamConfig {
+  Subnet?: string;
+  IPRange?: string;
+  Gateway?: string;
+  AuxiliaryAddresses?: Record<string, string>;
+}
+
+/** POST /networks/create. */
+export interface NetworkCreateRequest {
+  Name: string;
+  Driver: string;
+  Scope: string;
+  EnableIPv4?: boolean;
+  EnableIPv6?: boolean;
+  IPAM: { Driver: string; Config: NetworkIpamConfig[]; Options: Record<string, string> };
+  Internal: boolean;
+  Attachable: boolean;
+  Ingress: boolean;
+  ConfigOnly: boolean;
+  ConfigFrom: { Network: string } | null;
+  Options: Record<string, string>;
+  Labels: Record<string, string>;
+}
+
+/** POST /networks/create answer. */
+export interface NetworkCreateResponse {
+  Id: string;
+  Warning?: string;
+}
+
+/** POST /networks/prune. */
+export interface NetworkPruneResponse {
+  NetworksDeleted: string[] | null;
+}
+
+/** POST /networks/{id}/connect. */
+export interface NetworkConnectRequest {
+  Container: string;
+  EndpointConfig: {
+    IPAMConfig: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] };
+    Links: string[] | null;
+    Aliases: string[] | null;
+    DriverOpts: Record<string, string>;
+    GwPriority: number;
+  };
+}
+
+/** POST /networks/{id}/disconnect. */
+export interface NetworkDisconnectRequest {
+  Container: string;
+  Force: boolean;
 }

@@ -1,6 +1,7 @@
 import { promises as fs, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { NetworkAttachment, PortBinding } from '../networks/network.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
 import { DEFAULT_PATH, generateSpec, type BindMount, type NetworkNamespace } from '../runtime/oci-spec.js';
 import type { CgroupInfo } from '../runtime/runtime-select.js';
@@ -32,6 +33,14 @@ export function containerPaths(dir: string): ContainerPaths {
   };
 }
 
+/** The network side of starting a container (implemented by the network service). */
+export interface NetworkAttacher {
+  prepare(containerId: string, mode: string): Promise<string | undefined>;
+  connect(containerId: string, mode: string, netnsPath: string, bindings: readonly PortBinding[], aliases: readonly string[]): Promise<NetworkAttachment>;
+  detach(containerId: string, attachment: NetworkAttachment | undefined): Promise<void>;
+  restore(containerId: string, attachment: NetworkAttachment): void;
+}
+
 /**
  * Turns a container's config into a running process: mounts its root
  * filesystem, writes its /etc files and OCI bundle, and has the runtime start
@@ -44,6 +53,7 @@ export class ContainerRunner {
     private readonly runtime: OciRuntime,
     private readonly snapshots: Snapshotter,
     private readonly cgroups: CgroupInfo,
+    private readonly networks: NetworkAttacher,
   ) {
     this.thermalPaths = [];
     for (let cpu = 0; cpu < os.cpus().length; cpu++) {
@@ -56,7 +66,32 @@ export class ContainerRunner {
     return this.runtime.name;
   }
 
-  async start(config: ContainerConfig, name: string, paths: ContainerPaths): Promise<{ pid: number }> {
+  async start(config: ContainerConfig, name: string, paths: ContainerPaths): Promise<{ pid: number; network: NetworkAttachment | undefined }> {
+    const mode = config.host.networkMode;
+    const netnsPath = await this.networks.prepare(config.id, mode);
+    // The runtime creates the container while the network is plumbed; it runs only when both are done.
+    const [created, network] = await Promise.allSettled([
+      this.create(config, name, paths, netnsPath),
+      netnsPath === undefined ? Promise.resolve(undefined)
+        : this.networks.connect(config.id, mode, netnsPath, publishedPorts(config), config.host.aliases),
+    ]);
+    if (created.status === 'rejected' || network.status === 'rejected') {
+      if (created.status === 'fulfilled') await this.cleanup(config.id, paths, undefined).catch(() => undefined);
+      await this.networks.detach(config.id, network.status === 'fulfilled' ? network.value : undefined).catch(() => undefined);
+      throw created.status === 'rejected' ? created.reason : (network as PromiseRejectedResult).reason;
+    }
+    try {
+      const ep = network.value?.endpoints[0];
+      if (ep !== undefined) await this.writeHosts(config, paths, ep.ipAddress);
+      await this.runtime.startCreated(config.id);
+    } catch (e: unknown) {
+      await this.cleanup(config.id, paths, network.value).catch(() => undefined);
+      throw e;
+    }
+    return { pid: created.value.pid, network: network.value };
+  }
+
+  private async create(config: ContainerConfig, name: string, paths: ContainerPaths, netnsPath: string | undefined): Promise<{ pid: number }> {
     await mountAt(this.snapshots.mounts(config.id), paths.rootfs);
     try {
       const user = await resolveUser(paths.rootfs, config.user);
@@ -72,6 +107,8 @@ export class ContainerRunner {
         { source: paths.hostsPath, destination: '/etc/hosts', readonly: false },
         { source: paths.resolvConfPath, destination: '/etc/resolv.conf', readonly: false },
       ];
+      const network: NetworkNamespace = config.host.networkMode === 'host' ? { kind: 'host' }
+        : netnsPath !== undefined ? { kind: 'path', path: netnsPath } : { kind: 'private' };
       const spec = generateSpec({
         rootfs: paths.rootfs,
         args: [config.path, ...config.args],
@@ -84,7 +121,7 @@ export class ContainerRunner {
         domainname: config.domainname,
         terminal: config.tty,
         readonlyRootfs: config.host.readonlyRootfs,
-        network: networkNamespace(config.host.networkMode),
+        network,
         privileged: config.host.privileged,
         capAdd: config.host.capAdd,
         capDrop: config.host.capDrop,
@@ -95,7 +132,7 @@ export class ContainerRunner {
         thermalThrottlePaths: this.thermalPaths,
       });
       await fs.writeFile(path.join(paths.dir, 'config.json'), JSON.stringify(spec));
-      return await this.runtime.start({
+      return await this.runtime.create({
         id: config.id, name, bundle: paths.dir, logPath: paths.logPath, terminal: config.tty, stdin: config.openStdin,
       });
     } catch (e: unknown) {
@@ -104,9 +141,19 @@ export class ContainerRunner {
     }
   }
 
-  /** Releases what a stopped container held: the runtime's state and the rootfs mount. */
-  async cleanup(id: string, paths: ContainerPaths): Promise<void> {
-    await Promise.all([this.runtime.delete(id), unmount(paths.rootfs)]);
+  /** Releases what a stopped container held: the runtime's state, the rootfs mount, its network. */
+  async cleanup(id: string, paths: ContainerPaths, network: NetworkAttachment | undefined): Promise<void> {
+    await Promise.all([this.runtime.delete(id), unmount(paths.rootfs), this.networks.detach(id, network)]);
+  }
+
+  /** After a daemon restart, a running container keeps what it holds. */
+  restore(id: string, network: NetworkAttachment | undefined): void {
+    if (network !== undefined) this.networks.restore(id, network);
+  }
+
+  /** /etc/hosts with the container's own address, written in place (the file is bind-mounted). */
+  private async writeHosts(config: ContainerConfig, paths: ContainerPaths, ip: string): Promise<void> {
+    await fs.writeFile(paths.hostsPath, hostsFile({ hostname: config.hostname, domainname: config.domainname, ip, extraHosts: config.host.extraHosts }));
   }
 
   private async writeEtcFiles(config: ContainerConfig, paths: ContainerPaths): Promise<void> {
@@ -125,8 +172,18 @@ export class ContainerRunner {
   }
 }
 
-function networkNamespace(mode: string): NetworkNamespace {
-  if (mode === 'host') return { kind: 'host' };
-  // none, and until the bridge network lands, bridge too: a private namespace with loopback only.
-  return { kind: 'private' };
+/** The ports to publish: those asked for, and with `-P` every exposed port not asked for, on any free host port. */
+export function publishedPorts(config: ContainerConfig): PortBinding[] {
+  const out = [...config.host.portBindings];
+  if (config.host.publishAllPorts) {
+    for (const key of Object.keys(config.exposedPorts)) {
+      const [port = '', proto = 'tcp'] = key.split('/');
+      const containerPort = Number(port);
+      const protocol = proto === 'udp' ? 'udp' : proto === 'sctp' ? 'sctp' : 'tcp';
+      if (!out.some((b) => b.containerPort === containerPort && b.protocol === protocol)) {
+        out.push({ containerPort, protocol, hostIp: '', hostPort: 0 });
+      }
+    }
+  }
+  return out;
 }

@@ -47,8 +47,13 @@ describe('ContainerService', () => {
       events,
       runner: {
         runtimeName: 'fake',
-        start: (config, name, paths) => runtime.start({ id: config.id, name, bundle: paths.dir, logPath: paths.logPath, terminal: false, stdin: false }),
+        start: async (config, name, paths) => {
+          const { pid } = await runtime.create({ id: config.id, name, bundle: paths.dir, logPath: paths.logPath, terminal: false, stdin: false });
+          await runtime.startCreated(config.id);
+          return { pid, network: undefined };
+        },
         cleanup: (id) => runtime.delete(id),
+        restore: () => undefined,
       },
       images: {
         resolveForContainer: (name) => {

@@ -64,13 +64,15 @@ export interface LogOptions {
 
 export interface ContainerServiceDeps {
   readonly store: ContainerStore;
-  readonly runner: Pick<ContainerRunner, 'start' | 'cleanup' | 'runtimeName'>;
+  readonly runner: Pick<ContainerRunner, 'start' | 'cleanup' | 'restore' | 'runtimeName'>;
   readonly runtime: OciRuntime;
   readonly snapshots: Snapshotter;
   readonly images: ImageLookup;
   readonly events: EventBus;
   /** Bytes used by the image's layers (for SizeRootFs). */
   readonly imageSize: (id: Digest) => number;
+  /** The canonical name of the network a container asks for (throws when there is none such). */
+  readonly resolveNetwork?: (mode: string) => string;
   /** Called after a container is gone (its image's layers may be free now). */
   readonly onRemoved?: () => void;
 }
@@ -119,6 +121,10 @@ export class ContainerService {
 
   async create(opts: CreateOptions): Promise<{ id: string; warnings: string[] }> {
     const image = this.d.images.resolveForContainer(opts.image);
+    const mode = opts.host?.networkMode;
+    if (mode !== undefined && mode !== '' && mode !== 'default' && this.d.resolveNetwork !== undefined) {
+      opts = { ...opts, host: { ...opts.host, networkMode: this.d.resolveNetwork(mode) } };
+    }
     const id = randomBytes(32).toString('hex');
     const config = buildContainerConfig(id, new Date().toISOString(), opts, image.id, image.defaults, os.hostname());
     const name = this.reserveName(opts.name, id);
@@ -152,10 +158,10 @@ export class ContainerService {
           if (!this.d.snapshots.hasActive(id)) {
             await this.d.snapshots.prepare(id, this.d.images.resolveForContainer(rec.config.imageId).topChainId);
           }
-          const { pid } = await this.d.runner.start(rec.config, rec.name, this.paths(id));
+          const { pid, network } = await this.d.runner.start(rec.config, rec.name, this.paths(id));
           await this.save(rec, {
             status: 'running', pid, exitCode: 0, error: '', startedAt: new Date().toISOString(),
-            finishedAt: rec.state.finishedAt, stoppedByUser: false, oomKilled: false,
+            finishedAt: rec.state.finishedAt, stoppedByUser: false, oomKilled: false, network,
           });
         } catch (e: unknown) {
           const message = e instanceof Error ? e.message : String(e);
@@ -408,7 +414,8 @@ export class ContainerService {
         continue;
       }
       if (!isRunningStatus(status)) {
-        await this.d.runner.cleanup(id, this.paths(id)).catch(() => undefined);
+        await this.d.runner.cleanup(id, this.paths(id), rec.state.network).catch(() => undefined);
+        if (rec.state.network !== undefined) await this.save(rec, { network: undefined });
         continue;
       }
       const exit = await this.d.runtime.exitStatus(id);
@@ -417,9 +424,12 @@ export class ContainerService {
         if (r.config.host.autoRemove) toRemove.push(id);
         continue;
       }
-      if (await this.d.runtime.monitorAlive(id)) continue;
-      const st = await this.d.runtime.state(id);
-      if (st !== undefined && (st.status === 'running' || st.status === 'paused')) continue;
+      const monitored = await this.d.runtime.monitorAlive(id);
+      const st = monitored ? undefined : await this.d.runtime.state(id);
+      if (monitored || st?.status === 'running' || st?.status === 'paused') {
+        this.d.runner.restore(id, rec.state.network);
+        continue;
+      }
       // Neither the monitor nor the container is left, and nobody recorded how it ended.
       const r = await this.locks.run(id, () => this.finishExitLocked(rec, 255, new Date()));
       if (r.config.host.autoRemove) toRemove.push(id);
@@ -434,8 +444,8 @@ export class ContainerService {
     const [updated] = await Promise.all([
       rec.config.host.autoRemove
         ? Promise.resolve<ContainerRecord>({ ...rec, state: { ...rec.state, status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString() } })
-        : this.save(rec, { status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString() }),
-      this.d.runner.cleanup(rec.config.id, paths).catch(() => undefined),
+        : this.save(rec, { status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString(), network: undefined }),
+      this.d.runner.cleanup(rec.config.id, paths, rec.state.network).catch(() => undefined),
     ]);
     this.publish('die', updated, { exitCode: String(exitCode) });
     return updated;
@@ -448,7 +458,7 @@ export class ContainerService {
    */
   private async destroyLocked(rec: ContainerRecord, cleanedUp = false): Promise<void> {
     const id = rec.config.id;
-    if (!cleanedUp) await this.d.runner.cleanup(id, this.paths(id));
+    if (!cleanedUp) await this.d.runner.cleanup(id, this.paths(id), rec.state.network);
     const { purged } = await this.d.store.delete(id);
     if (this.names.get(rec.name) === id) this.names.delete(rec.name);
     this.publish('destroy', rec);

@@ -1,4 +1,5 @@
 import type { Digest } from '../content/digest.js';
+import type { NetworkAttachment, PortBinding } from '../networks/network.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -27,6 +28,12 @@ export interface HostOptions {
   /** `host:ip` entries added to /etc/hosts. */
   readonly extraHosts: readonly string[];
   readonly init: boolean;
+  /** Published ports asked for (`-p`). */
+  readonly portBindings: readonly PortBinding[];
+  /** `-P`: publish every exposed port on an ephemeral host port. */
+  readonly publishAllPorts: boolean;
+  /** `--network-alias` (user-defined networks). */
+  readonly aliases: readonly string[];
   readonly logConfig: { readonly type: string; readonly config: Readonly<Record<string, string>> };
 }
 
@@ -74,6 +81,8 @@ export interface ContainerState {
   readonly restartCount: number;
   /** Set by `docker stop`/`kill` so restart policies know the user stopped it. */
   readonly stoppedByUser: boolean;
+  /** The network side of the current run (namespace, endpoints, ports); undefined when stopped. */
+  readonly network?: NetworkAttachment | undefined;
 }
 
 export interface ContainerRecord {

@@ -11,6 +11,9 @@ export interface DaemonConfig {
   readonly pidfile: string;
   /** Bytes after which a container log is truncated (daemon.json log-opts max-size). */
   readonly logMaxSize: number | undefined;
+  /** The default bridge's device and address (dockerd's --bridge and --bip). */
+  readonly bridge: string;
+  readonly bip: string | undefined;
 }
 
 export const DEFAULT_SOCKET = 'unix:///run/berth/berth.sock';
@@ -21,7 +24,7 @@ const FILE_KEYS: Readonly<Record<string, string>> = {
   hosts: 'host', 'data-root': 'data-root', 'exec-root': 'exec-root', 'default-runtime': 'runtime', debug: 'debug',
   pidfile: 'pidfile', 'log-opts': '', 'log-driver': '', runtimes: '', 'log-level': 'log-level',
   // Accepted now, used by later parts of berth (networking, registries):
-  bip: '', 'default-address-pools': '', 'insecure-registries': '', 'registry-mirrors': '', dns: '', 'dns-search': '',
+  bip: 'bip', bridge: 'bridge', 'default-address-pools': '', 'insecure-registries': '', 'registry-mirrors': '', dns: '', 'dns-search': '',
   'dns-opts': '', 'live-restore': '', 'storage-driver': '', 'userns-remap': '', 'default-ulimits': '', features: '',
 };
 
@@ -36,6 +39,8 @@ const OPTIONS = {
   'log-level': { type: 'string', short: 'l' },
   pidfile: { type: 'string', short: 'p' },
   help: { type: 'boolean', short: 'h' },
+  bip: { type: 'string' },
+  bridge: { type: 'string', short: 'b' },
 } as const;
 
 export const DAEMON_USAGE = `Usage:	berth daemon [OPTIONS]
@@ -45,6 +50,8 @@ A self-sufficient runtime for containers, compatible with the Docker Engine API.
 Options:
       --config-file string   Daemon configuration file (default "${DEFAULT_CONFIG_FILE}")
       --data-root string     Root directory of persistent state (default "/var/lib/berth")
+  -b, --bridge string        Attach containers to a network bridge (default "berth0")
+      --bip string           Specify network bridge IP
   -D, --debug                Enable debug mode
       --exec-root string     Root directory for execution state files (default "/run/berth")
   -H, --host list            Daemon socket(s) to connect to (default unix:///run/berth/berth.sock)
@@ -88,6 +95,8 @@ export async function loadDaemonConfig(argv: readonly string[]): Promise<DaemonC
     debug: flags.debug ?? (file['debug'] === true),
     pidfile: flags.pidfile ?? str('pidfile') ?? `${execRoot}/berth.pid`,
     logMaxSize: typeof logOpts['max-size'] === 'string' ? parseSize(logOpts['max-size']) : undefined,
+    bridge: flags.bridge ?? str('bridge') ?? 'berth0',
+    bip: flags.bip ?? str('bip'),
   };
 }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createApiServer } from '../api/http-server.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { imageRoutes } from '../api/routes/images.js';
+import { networkRoutes } from '../api/routes/networks.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { Router } from '../api/router.js';
 import { ContainerRunner } from '../containers/container-runner.js';
@@ -14,13 +15,18 @@ import { ContainerService, type ImageLookup } from '../containers/container-serv
 import { ContainerStore } from '../containers/container-store.js';
 import { isRunningStatus } from '../containers/container.js';
 import { LocalContentStore } from '../content/local-content-store.js';
-import { EngineError, errnoCode } from '../engine-error.js';
+import { EngineError, errnoCode, invalidArgument } from '../engine-error.js';
 import { EventBus } from '../events/event-bus.js';
 import { ImageService } from '../images/image-service.js';
 import { ImageStore } from '../images/image-store.js';
 import { ConmonRuntime } from '../runtime/conmon-runtime.js';
 import { detectCgroups, findExecutable, selectRuntime } from '../runtime/runtime-select.js';
 import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
+import { CniBridgeDriver, type BridgeEndpointState } from '../networks/cni/bridge-driver.js';
+import { NetnsManager } from '../networks/netns.js';
+import { NetworkService } from '../networks/network-service.js';
+import { NetworkStore } from '../networks/network-store.js';
+import { PortAllocator } from '../networks/port-allocator.js';
 import { layoutFor, prepareLayout } from '../storage/layout.js';
 import { socketPath, type DaemonConfig } from './daemon-config.js';
 import { BERTH_VERSION } from './version.js';
@@ -63,7 +69,22 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     socketsDir: layout.socketsDir,
     ...(cfg.logMaxSize !== undefined ? { logMaxSize: cfg.logMaxSize } : {}),
   });
-  const runner = new ContainerRunner(runtime, snapshots, cgroups);
+  const cniDir = await findCniPlugins();
+  const networkStore = new NetworkStore(layout.networksDir);
+  await networkStore.load();
+  const networks = new NetworkService(
+    networkStore,
+    new CniBridgeDriver(cniDir, path.join(layout.networksDir, 'ipam')),
+    new PortAllocator(),
+    new NetnsManager(layout.netnsDir),
+    events,
+    { bridgeName: cfg.bridge, ...(cfg.bip !== undefined ? { bip: cfg.bip } : {}) },
+    (networkId) => containerStore.all().flatMap((r) => (r.state.network?.endpoints ?? [])
+      .filter((e) => e.networkId === networkId)
+      .map((e) => ({ containerId: r.config.id, name: r.name, endpoint: e as BridgeEndpointState }))),
+  );
+  await networks.init();
+  const runner = new ContainerRunner(runtime, snapshots, cgroups, networks);
 
   // The two services need each other (an image in use cannot be removed; a
   // container is made from an image): each gets a narrow view of the other.
@@ -86,6 +107,12 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   };
   containers = new ContainerService({
     store: containerStore, runner, runtime, snapshots, images: imageLookup, events,
+    // Docker answers 400 here, not 404: a 404 would make clients try to pull the image.
+    resolveNetwork: (mode) => {
+      const n = networks.find(mode);
+      if (n === undefined) throw invalidArgument(`network ${mode} not found`);
+      return n.name;
+    },
     onRemoved: () => { void images.collectGarbage().catch((e: unknown) => log(`layer cleanup: ${String(e)}`)); },
     imageSize: (id) => {
       const image = imageStore.get(id);
@@ -97,6 +124,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     void containerService.handleExit(id).catch((e: unknown) => log(`exit of ${id}: ${String(e)}`));
   });
   await containerService.recover();
+  await networks.sweepNamespaces((id) => containerStore.get(id)?.state.network !== undefined);
 
   const router = new Router();
   systemRoutes(router, {
@@ -120,6 +148,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   });
   containerRoutes(router, containerService);
   imageRoutes(router, images);
+  networkRoutes(router, networks);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();
@@ -147,6 +176,14 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
       await fs.rm(cfg.pidfile, { force: true });
     },
   };
+}
+
+/** Where the distribution put the CNI plugins. */
+async function findCniPlugins(): Promise<string> {
+  for (const dir of ['/usr/lib/cni', '/opt/cni/bin', '/usr/libexec/cni']) {
+    if (await fs.access(path.join(dir, 'bridge')).then(() => true, () => false)) return dir;
+  }
+  throw new EngineError('internal', 'CNI plugins not found (/usr/lib/cni or /opt/cni/bin): run scripts/setup.sh');
 }
 
 async function listenUnix(server: Server, file: string): Promise<void> {

@@ -37,7 +37,7 @@ export class ConmonRuntime implements OciRuntime {
     this.name = opts.runtimeName;
   }
 
-  async start(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }> {
+  async create(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }> {
     await fs.rm(path.join(this.opts.exitsDir, req.id), { force: true });
     // A previous run of this container may have left the runtime's state behind.
     if (await exists(path.join(this.opts.stateDir, req.id))) await this.delete(req.id);
@@ -69,13 +69,16 @@ export class ConmonRuntime implements OciRuntime {
       await this.delete(req.id).catch(() => undefined);
       throw new RuntimeError(`failed to create task for container: OCI runtime create failed: ${message.error}: unknown`);
     }
+    return { pid: message.pid, monitorPid: await readPid(conmonPidFile) };
+  }
+
+  async startCreated(id: string): Promise<void> {
     try {
-      await run(this.opts.runtimePath, ['--root', this.opts.stateDir, 'start', req.id]);
+      await run(this.opts.runtimePath, ['--root', this.opts.stateDir, 'start', id]);
     } catch (e: unknown) {
-      await this.kill(req.id, 'KILL').catch(() => undefined);
+      await this.kill(id, 'KILL').catch(() => undefined);
       throw new RuntimeError(`failed to start container: OCI runtime start failed: ${runtimeErrorMessage(e)}: unknown`);
     }
-    return { pid: message.pid, monitorPid: await readPid(conmonPidFile) };
   }
 
   async kill(id: string, signal: string): Promise<void> {

@@ -16,8 +16,8 @@ export class FakeRuntime implements OciRuntime {
   private readonly listeners: Array<(id: string) => void> = [];
   private nextPid = 1000;
 
-  async start(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }> {
-    this.calls.push(`start ${req.id}`);
+  async create(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }> {
+    this.calls.push(`create ${req.id}`);
     if (this.failNextStart !== undefined) {
       const msg = this.failNextStart;
       this.failNextStart = undefined;
@@ -28,6 +28,10 @@ export class FakeRuntime implements OciRuntime {
     this.running.set(req.id, pid);
     this.monitors.add(req.id);
     return { pid, monitorPid: pid + 10_000 };
+  }
+
+  async startCreated(id: string): Promise<void> {
+    this.calls.push(`start ${id}`);
   }
 
   async kill(id: string, signal: string): Promise<void> {

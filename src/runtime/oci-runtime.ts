@@ -19,8 +19,10 @@ export type RuntimeStatus = 'created' | 'running' | 'paused' | 'stopped';
 
 export interface OciRuntime {
   readonly name: string;
-  /** Creates and starts the container under its monitor; resolves with the container's init pid. */
-  start(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }>;
+  /** Creates the container under its monitor (its process exists but has not run its program yet). */
+  create(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }>;
+  /** Lets a created container's process run its program. */
+  startCreated(id: string): Promise<void>;
   kill(id: string, signal: string): Promise<void>;
   /** Removes the runtime's state of a stopped container (idempotent). */
   delete(id: string): Promise<void>;

@@ -19,6 +19,8 @@ import { EngineError } from '../engine-error.js';
  *   containers/<id>/config.json       OCI bundle config; rootfs/ is the overlay mountpoint
  *   containers/<id>/container.log     the log conmon writes (k8s-file format)
  *   containers/<id>/hosts, hostname, resolv.conf
+ *   networks/<id>.json                network record
+ *   networks/ipam/<cni-name>/<ip>     address leases (CNI host-local)
  *
  * Exec root (default /run/berth), lost on reboot by design:
  *   berth.sock                        the API socket
@@ -26,6 +28,7 @@ import { EngineError } from '../engine-error.js';
  *   conmon/<id>.pid                   conmon's pid;  pids/<id>.pid: the container's init pid
  *   runtime/                          the OCI runtime's state (--root)
  *   sockets/                          conmon attach sockets
+ *   netns/<container id>              network namespaces (bind-mounted nsfs files)
  *
  * Names starting with "." are temporary (being written or being removed) and are
  * swept at startup. The layout changes only with a migration in this module.
@@ -40,6 +43,8 @@ export interface Layout {
   readonly imagesDir: string;
   readonly snapshotsDir: string;
   readonly containersDir: string;
+  readonly networksDir: string;
+  readonly netnsDir: string;
   readonly exitsDir: string;
   readonly conmonPidDir: string;
   readonly containerPidDir: string;
@@ -56,6 +61,8 @@ export function layoutFor(dataRoot: string, execRoot: string): Layout {
     imagesDir: path.join(dataRoot, 'images'),
     snapshotsDir: path.join(dataRoot, 'snapshots'),
     containersDir: path.join(dataRoot, 'containers'),
+    networksDir: path.join(dataRoot, 'networks'),
+    netnsDir: path.join(execRoot, 'netns'),
     exitsDir: path.join(execRoot, 'exits'),
     conmonPidDir: path.join(execRoot, 'conmon'),
     containerPidDir: path.join(execRoot, 'pids'),
@@ -79,7 +86,7 @@ export async function prepareLayout(layout: Layout): Promise<void> {
     }
   }
   for (const dir of [
-    layout.blobsDir, layout.ingestDir, layout.imagesDir, layout.snapshotsDir, layout.containersDir,
+    layout.blobsDir, layout.ingestDir, layout.imagesDir, layout.snapshotsDir, layout.containersDir, layout.networksDir, layout.netnsDir,
     layout.exitsDir, layout.conmonPidDir, layout.containerPidDir, layout.runtimeStateDir, layout.socketsDir,
   ]) {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });

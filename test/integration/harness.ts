@@ -46,6 +46,7 @@ export async function checkRequirements(): Promise<void> {
 }
 
 export class TestDaemon {
+  private static count = 0;
   readonly socket: string;
   readonly host: string;
   readonly dataRoot: string;
@@ -53,7 +54,14 @@ export class TestDaemon {
   private child: ChildProcess | undefined;
   private logText = '';
 
+  /** The default bridge of this daemon: its own device and subnet, so daemons never share one. */
+  readonly bridge: string;
+  readonly bip: string;
+
   private constructor(readonly root: string) {
+    const n = (process.pid * 7 + TestDaemon.count++) % 250;
+    this.bridge = `bt${process.pid % 10000}x${TestDaemon.count}`;
+    this.bip = `10.${200 + (n % 50)}.${n}.1/24`;
     this.socket = path.join(root, 'berth.sock');
     this.host = `unix://${this.socket}`;
     this.dataRoot = path.join(root, 'data');
@@ -79,7 +87,7 @@ export class TestDaemon {
     this.runtime = runtime ?? this.runtime;
     const args = ['daemon', '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot,
       '--pidfile', path.join(this.root, 'berth.pid'), '--config-file', path.join(this.root, 'daemon.json')];
-    await fs.writeFile(path.join(this.root, 'daemon.json'), '{}');
+    await fs.writeFile(path.join(this.root, 'daemon.json'), JSON.stringify({ bridge: this.bridge, bip: this.bip }));
     if (this.runtime !== undefined) args.push('--runtime', this.runtime);
     const child = spawn(BERTH, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -158,6 +166,10 @@ export class TestDaemon {
     if (this.child !== undefined) {
       const ids = (await this.berth(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
       if (ids.length > 0) await this.berth(['rm', '-f', ...ids]);
+      const nets = (await this.request('GET', '/v1.47/networks')).json;
+      for (const n of Array.isArray(nets) ? nets as Array<{ Name: string; Id: string }> : []) {
+        if (!['bridge', 'host', 'none'].includes(n.Name)) await this.request('DELETE', `/v1.47/networks/${n.Id}`);
+      }
       await this.stopDaemon();
     }
     // Anything left behind by a failed test: monitors, mounts.
@@ -175,6 +187,12 @@ export class TestDaemon {
         await exec(rt, ['--root', dir, 'delete', '--force', id]);
       }
     }
+    for (const ns of await fs.readdir(path.join(this.execRoot, 'netns')).catch(() => [] as string[])) {
+      await exec('umount', ['-l', path.join(this.execRoot, 'netns', ns)]);
+    }
+    await exec('ip', ['link', 'del', this.bridge]);
+    await exec('iptables', ['-w', '-D', 'BERTH-ISOLATION-STAGE-1', '-i', this.bridge, '!', '-o', this.bridge, '-j', 'BERTH-ISOLATION-STAGE-2']);
+    await exec('iptables', ['-w', '-D', 'BERTH-ISOLATION-STAGE-2', '-o', this.bridge, '-j', 'DROP']);
     await fs.rm(this.root, { recursive: true, force: true });
   }
 }

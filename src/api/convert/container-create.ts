@@ -1,6 +1,7 @@
 import { invalidArgument, notImplemented } from '../../engine-error.js';
 import type { HostOptions, RestartPolicyName } from '../../containers/container.js';
 import type { CreateOptions } from '../../containers/create-options.js';
+import type { PortBinding } from '../../networks/network.js';
 import {
   asObject, optBool, optNumber, optObjectMap, optString, optStringMap, optStrings, optStrSlice, type JsonObject,
 } from './json-fields.js';
@@ -42,8 +43,15 @@ export function parseCreateBody(body: unknown, name: string | undefined): Create
   set('volumes', optObjectMap(cfg, 'Volumes', 'Config.Volumes'));
   const netConfig = asObject(cfg['NetworkingConfig'], 'NetworkingConfig');
   const endpoints = netConfig === undefined ? undefined : asObject(netConfig['EndpointsConfig'], 'NetworkingConfig.EndpointsConfig');
-  if (endpoints !== undefined && Object.keys(endpoints).some((n) => !['bridge', 'none', 'host', 'default'].includes(n))) {
-    throw notImplemented('user-defined networks are not supported yet');
+  if (endpoints !== undefined) {
+    const names = Object.keys(endpoints);
+    if (names.length > 1) throw notImplemented('connecting a container to several networks at create is not supported yet');
+    const name = names[0];
+    const ep = name === undefined ? undefined : asObject(endpoints[name], `NetworkingConfig.EndpointsConfig.${name}`);
+    const host = opts['host'] as Record<string, unknown>;
+    if (name !== undefined && (host['networkMode'] === undefined || host['networkMode'] === 'default')) host['networkMode'] = name;
+    const aliases = ep === undefined ? undefined : optStrings(ep, 'Aliases', 'EndpointSettings.Aliases');
+    if (aliases !== undefined) host['aliases'] = aliases;
   }
   return opts as unknown as CreateOptions;
 }
@@ -54,10 +62,7 @@ function parseHostConfig(hc: JsonObject): Partial<HostOptions> {
     if (value !== undefined) host[key] = value;
   };
   const networkMode = optString(hc, 'NetworkMode', 'HostConfig.NetworkMode');
-  if (networkMode !== undefined && !['', 'default', 'bridge', 'none', 'host'].includes(networkMode)) {
-    if (networkMode.startsWith('container:')) throw notImplemented('--network container:<name> is not supported yet');
-    throw invalidArgument(`network ${networkMode} not found`);
-  }
+  if (networkMode?.startsWith('container:') === true) throw notImplemented('--network container:<name> is not supported yet');
   set('networkMode', networkMode);
   set('autoRemove', optBool(hc, 'AutoRemove', 'HostConfig.AutoRemove'));
   const rp = asObject(hc['RestartPolicy'], 'HostConfig.RestartPolicy');
@@ -92,9 +97,33 @@ function parseHostConfig(hc: JsonObject): Partial<HostOptions> {
   const binds = optStrings(hc, 'Binds', 'HostConfig.Binds') ?? [];
   const mounts = Array.isArray(hc['Mounts']) ? hc['Mounts'] : [];
   if (binds.length > 0 || mounts.length > 0) throw notImplemented('volumes and bind mounts are not supported yet');
-  const ports = asObject(hc['PortBindings'], 'HostConfig.PortBindings') ?? {};
-  if (Object.values(ports).some((v) => Array.isArray(v) && v.length > 0) || optBool(hc, 'PublishAllPorts') === true) {
-    throw notImplemented('publishing ports is not supported yet');
-  }
+  set('portBindings', parsePortBindings(asObject(hc['PortBindings'], 'HostConfig.PortBindings') ?? {}));
+  set('publishAllPorts', optBool(hc, 'PublishAllPorts', 'HostConfig.PublishAllPorts'));
   return host as Partial<HostOptions>;
+}
+
+/** `{"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}` into the engine's port bindings. */
+export function parsePortBindings(raw: JsonObject): PortBinding[] {
+  const out: PortBinding[] = [];
+  for (const [key, list] of Object.entries(raw)) {
+    const m = /^(\d+)(?:\/(tcp|udp|sctp))?$/.exec(key);
+    const containerPort = Number(m?.[1]);
+    if (m === null || !(containerPort >= 1 && containerPort <= 65535)) throw invalidArgument(`invalid port specification: "${key}"`);
+    const protocol = (m[2] ?? 'tcp') as PortBinding['protocol'];
+    if (list === null || list === undefined) continue;
+    if (!Array.isArray(list)) throw invalidArgument(`json: cannot unmarshal into Go struct field HostConfig.PortBindings of type []nat.PortBinding`);
+    for (const item of list) {
+      const b = asObject(item, 'HostConfig.PortBindings') ?? {};
+      const hostIp = optString(b, 'HostIp', 'PortBinding.HostIp') ?? '';
+      const hostPortText = optString(b, 'HostPort', 'PortBinding.HostPort') ?? '';
+      const r = /^(\d+)(?:-(\d+))?$/.exec(hostPortText);
+      if (hostPortText !== '' && r === null) throw invalidArgument(`invalid port specification: "${hostPortText}"`);
+      const start = r === null ? 0 : Number(r[1]);
+      const end = r?.[2] === undefined ? undefined : Number(r[2]);
+      if (start > 65535 || (end !== undefined && (end > 65535 || end < start))) throw invalidArgument(`invalid port specification: "${hostPortText}"`);
+      if (hostIp !== '' && !/^(\d{1,3}\.){3}\d{1,3}$/.test(hostIp) && hostIp !== '::') throw invalidArgument(`invalid IP address: ${hostIp}`);
+      out.push({ containerPort, protocol, hostIp: hostIp === '::' ? '' : hostIp, hostPort: start, ...(end !== undefined && end !== start ? { hostPortEnd: end } : {}) });
+    }
+  }
+  return out;
 }

@@ -70,7 +70,7 @@ function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
     ContainerIDFile: '',
     LogConfig: { Type: h.logConfig.type, Config: h.logConfig.config },
     NetworkMode: h.networkMode,
-    PortBindings: {},
+    PortBindings: portBindingsJson(rec),
     RestartPolicy: { Name: h.restartPolicy.name, MaximumRetryCount: h.restartPolicy.maximumRetryCount },
     AutoRemove: h.autoRemove,
     VolumeDriver: '',
@@ -90,7 +90,7 @@ function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
     OomScoreAdj: 0,
     PidMode: '',
     Privileged: h.privileged,
-    PublishAllPorts: false,
+    PublishAllPorts: h.publishAllPorts,
     ReadonlyRootfs: h.readonlyRootfs,
     SecurityOpt: null,
     UTSMode: '',
@@ -137,11 +137,65 @@ function networkName(mode: string): string {
   return mode === 'default' ? 'bridge' : mode;
 }
 
-function endpointJson(): Record<string, unknown> {
+function endpointJson(rec: ContainerRecord): Record<string, unknown> {
+  const ep = rec.state.network?.endpoints[0];
+  const aliases = rec.config.host.aliases;
   return {
-    IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, NetworkID: '', EndpointID: '',
-    Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,
+    IPAMConfig: null,
+    Links: null,
+    Aliases: aliases.length > 0 ? aliases : null,
+    MacAddress: ep?.macAddress ?? '',
+    DriverOpts: null,
+    GwPriority: 0,
+    NetworkID: ep?.networkId ?? '',
+    EndpointID: ep?.endpointId ?? '',
+    Gateway: ep?.gateway ?? '',
+    IPAddress: ep?.ipAddress ?? '',
+    IPPrefixLen: ep?.prefixLen ?? 0,
+    IPv6Gateway: '',
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    DNSNames: ep === undefined || rec.config.host.networkMode === 'bridge' ? null : [rec.name, rec.config.id.slice(0, 12), ...aliases],
   };
+}
+
+/** HostConfig.PortBindings: what was asked for, Docker's way ({"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}). */
+function portBindingsJson(rec: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }>> {
+  const out: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const b of rec.config.host.portBindings) {
+    const key = `${b.containerPort}/${b.protocol}`;
+    const hostPort = b.hostPort === 0 ? '' : b.hostPortEnd !== undefined ? `${b.hostPort}-${b.hostPortEnd}` : String(b.hostPort);
+    (out[key] ??= []).push({ HostIp: b.hostIp, HostPort: hostPort });
+  }
+  return out;
+}
+
+/** NetworkSettings.Ports: exposed ports, with the host ports they got while running (null: not published). */
+function portsJson(rec: ContainerRecord): Record<string, Array<{ HostIp: string; HostPort: string }> | null> {
+  const network = rec.state.network;
+  if (network === undefined) return {};
+  const out: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
+  for (const key of Object.keys(rec.config.exposedPorts)) out[key.includes('/') ? key : `${key}/tcp`] = null;
+  for (const p of network.ports) {
+    const key = `${p.containerPort}/${p.protocol}`;
+    (out[key] ??= [])?.push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+  }
+  return out;
+}
+
+/** The list's Ports: published ones with their host side, exposed ones without. */
+function portListJson(rec: ContainerRecord): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const published = new Set<string>();
+  for (const p of rec.state.network?.ports ?? []) {
+    out.push({ IP: p.hostIp, PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.protocol });
+    published.add(`${p.containerPort}/${p.protocol}`);
+  }
+  for (const key of Object.keys(rec.config.exposedPorts)) {
+    const [port = '', proto = 'tcp'] = key.split('/');
+    if (!published.has(`${port}/${proto}`)) out.push({ PrivatePort: Number(port), Type: proto });
+  }
+  return out;
 }
 
 export function containerInspectJson(view: ContainerView): Record<string, unknown> {
@@ -171,28 +225,30 @@ export function containerInspectJson(view: ContainerView): Record<string, unknow
   };
   if (view.sizeRw !== undefined) out['SizeRw'] = view.sizeRw;
   if (view.sizeRootFs !== undefined) out['SizeRootFs'] = view.sizeRootFs;
+  const bridgeEp = c.host.networkMode === 'bridge' ? rec.state.network?.endpoints[0] : undefined;
   Object.assign(out, {
     Mounts: [],
     Config: configJson(rec),
     NetworkSettings: {
       Bridge: '',
-      SandboxID: '',
-      SandboxKey: '',
-      Ports: {},
+      SandboxID: rec.state.network === undefined ? '' : c.id,
+      SandboxKey: rec.state.network?.netnsPath ?? '',
+      Ports: portsJson(rec),
       HairpinMode: false,
       LinkLocalIPv6Address: '',
       LinkLocalIPv6PrefixLen: 0,
       SecondaryIPAddresses: null,
       SecondaryIPv6Addresses: null,
-      EndpointID: '',
-      Gateway: '',
+      // The legacy top-level fields describe the default bridge only, as in Docker.
+      EndpointID: bridgeEp?.endpointId ?? '',
+      Gateway: bridgeEp?.gateway ?? '',
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
-      IPAddress: '',
-      IPPrefixLen: 0,
+      IPAddress: bridgeEp?.ipAddress ?? '',
+      IPPrefixLen: bridgeEp?.prefixLen ?? 0,
       IPv6Gateway: '',
-      MacAddress: '',
-      Networks: { [networkName(c.host.networkMode)]: endpointJson() },
+      MacAddress: bridgeEp?.macAddress ?? '',
+      Networks: { [networkName(c.host.networkMode)]: endpointJson(rec) },
     },
   });
   return out;
@@ -208,12 +264,12 @@ export function containerListJson(view: ContainerView, now: Date): Record<string
     ImageID: c.imageId,
     Command: listCommand(c.path, c.args),
     Created: Math.floor(Date.parse(c.created) / 1000),
-    Ports: [],
+    Ports: portListJson(rec),
     Labels: c.labels,
     State: rec.state.status,
     Status: statusText(rec, now),
     HostConfig: { NetworkMode: c.host.networkMode },
-    NetworkSettings: { Networks: { [networkName(c.host.networkMode)]: endpointJson() } },
+    NetworkSettings: { Networks: { [networkName(c.host.networkMode)]: endpointJson(rec) } },
     Mounts: [],
   };
   if (view.sizeRw !== undefined) out['SizeRw'] = view.sizeRw;

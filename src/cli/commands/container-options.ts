@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ContainerCreateRequest, HostConfigRequest } from '../../client/engine-types.js';
 import { ExitError } from '../command.js';
 import type { FlagSpec, ParsedFlags } from '../flags/index.js';
+import { parsePublish } from './port-spec.js';
 
 /** The flags `run` and `create` share, as the docker CLI declares them. */
 export const CONTAINER_FLAGS: readonly FlagSpec[] = [
@@ -166,8 +167,8 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
   const tmpfs = flags.getStrings('tmpfs');
   if (tmpfs.length > 0) host.Tmpfs = Object.fromEntries(tmpfs.map((t) => [t.split(':', 1)[0] ?? t, t.includes(':') ? t.slice(t.indexOf(':') + 1) : '']));
   if (flags.getStrings('mount').length > 0) host.Mounts = flags.getStrings('mount').map((m) => ({ Raw: m }));
-  const publish = flags.getStrings('publish');
-  if (publish.length > 0) host.PortBindings = Object.fromEntries(publish.map((p) => [p, [{ HostIp: '', HostPort: p }]]));
+  const published = parsePublish(flags.getStrings('publish'));
+  if (Object.keys(published.bindings).length > 0) host.PortBindings = published.bindings;
 
   const body: ContainerCreateRequest = {
     Image: image,
@@ -189,8 +190,10 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
   if (flags.has('entrypoint')) body.Entrypoint = [flags.getString('entrypoint')];
   if (flags.getString('stop-signal') !== '') body.StopSignal = flags.getString('stop-signal');
   if (flags.has('stop-timeout')) body.StopTimeout = flags.getInt('stop-timeout');
-  const exposed = exposedPorts(flags.getStrings('expose'));
-  if (exposed !== undefined) body.ExposedPorts = exposed;
+  const exposed = { ...exposedPorts(flags.getStrings('expose')), ...Object.fromEntries(published.exposed.map((k) => [k, {}])) };
+  if (Object.keys(exposed).length > 0) body.ExposedPorts = exposed;
+  const aliases = flags.getStrings('network-alias');
+  if (aliases.length > 0) body.NetworkingConfig = { EndpointsConfig: { [host.NetworkMode ?? 'default']: { Aliases: [...aliases] } } };
   const name = flags.getString('name');
   const platform = flags.getString('platform');
   const cidfile = flags.getString('cidfile');

@@ -16,6 +16,7 @@ const CONTAINER: readonly Entry[] = [
   { name: 'kill', description: 'Kill one or more running containers', load: () => load(import('./container-kill.js')) },
   { name: 'logs', description: 'Fetch the logs of a container', load: () => load(import('./container-logs.js')) },
   { name: 'ls', aliases: ['ps', 'list'], description: 'List containers', load: () => load(import('./container-ls.js')) },
+  { name: 'port', description: 'List port mappings or a specific mapping for the container', load: () => load(import('./container-port.js')) },
   { name: 'prune', description: 'Remove all stopped containers', load: () => load(import('./container-prune.js')) },
   { name: 'rename', description: 'Rename a container', load: () => load(import('./container-rename.js')) },
   { name: 'restart', description: 'Restart one or more containers', load: () => load(import('./container-restart.js')) },
@@ -36,6 +37,16 @@ const IMAGE: readonly Entry[] = [
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
 ];
 
+const NETWORK: readonly Entry[] = [
+  { name: 'connect', description: 'Connect a container to a network', load: () => load(import('./network-connect.js')) },
+  { name: 'create', description: 'Create a network', load: () => load(import('./network-create.js')) },
+  { name: 'disconnect', description: 'Disconnect a container from a network', load: () => load(import('./network-disconnect.js')) },
+  { name: 'inspect', description: 'Display detailed information on one or more networks', load: () => load(import('./network-inspect.js')) },
+  { name: 'ls', aliases: ['list'], description: 'List networks', load: () => load(import('./network-ls.js')) },
+  { name: 'prune', description: 'Remove all unused networks', load: () => load(import('./network-prune.js')) },
+  { name: 'rm', aliases: ['remove'], description: 'Remove one or more networks', load: () => load(import('./network-rm.js')) },
+];
+
 const SYSTEM: readonly Entry[] = [
   { name: 'info', description: 'Display system-wide information', load: () => load(import('./system-info.js')) },
 ];
@@ -43,6 +54,7 @@ const SYSTEM: readonly Entry[] = [
 const GROUPS: Readonly<Record<string, { description: string; entries: readonly Entry[] }>> = {
   container: { description: 'Manage containers', entries: CONTAINER },
   image: { description: 'Manage images', entries: IMAGE },
+  network: { description: 'Manage networks', entries: NETWORK },
   system: { description: 'Manage berth', entries: SYSTEM },
 };
 
@@ -63,6 +75,7 @@ const TOP: readonly Entry[] = [
   { name: 'inspect', description: 'Return low-level information on berth objects', load: () => load(import('./inspect.js')) },
   { name: 'wait', description: 'Block until one or more containers stop, then print their exit codes', load: () => load(import('./container-wait.js')) },
   { name: 'rename', description: 'Rename a container', load: () => load(import('./container-rename.js')) },
+  { name: 'port', description: 'List port mappings or a specific mapping for the container', load: () => load(import('./container-port.js')) },
   { name: 'rmi', description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },

@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { conflict, EngineError, invalidArgument, notFound } from '../engine-error.js';
+import type { EventBus } from '../events/event-bus.js';
+import { contains, firstHost, formatCidr, formatIpv4, isWithin, overlaps, parseCidr, parseIpv4, type Ipv4Cidr } from './cidr.js';
+import type { BridgeEndpointState, CniBridgeDriver } from './cni/bridge-driver.js';
+import { hostRoutes } from './host-routes.js';
+import type { NetnsManager } from './netns.js';
+import { isolateBridge, unisolateBridge } from './isolation.js';
+import type { IpamConfig, NetworkAttachment, NetworkRecord, PortBinding } from './network.js';
+import type { NetworkStore } from './network-store.js';
+import type { PortAllocator } from './port-allocator.js';
+import { Mutex } from '../sync/mutex.js';
+
+export interface NetworkServiceConfig {
+  /** Device of the default bridge (dockerd's --bridge; default berth0). */
+  readonly bridgeName: string;
+  /** Address and prefix of the default bridge (dockerd's --bip), e.g. 172.17.0.1/16. */
+  readonly bip?: string;
+}
+
+export interface CreateNetworkOptions {
+  readonly name: string;
+  readonly driver?: string;
+  readonly internal?: boolean;
+  readonly attachable?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly options?: Readonly<Record<string, string>>;
+  readonly ipam?: ReadonlyArray<{ subnet?: string; gateway?: string; ipRange?: string }>;
+}
+
+/** Who is on a network: asked when a network is inspected or removed. */
+export type EndpointsOn = (networkId: string) => Array<{ containerId: string; name: string; endpoint: BridgeEndpointState }>;
+
+const DEFAULT_POOLS: readonly string[] = [
+  ...Array.from({ length: 15 }, (_, i) => `172.${17 + i}.0.0/16`),
+  ...Array.from({ length: 16 }, (_, i) => `192.168.${i * 16}.0/20`),
+];
+
+export class NetworkService {
+  private readonly lock = new Mutex();
+
+  constructor(
+    private readonly store: NetworkStore,
+    private readonly driver: CniBridgeDriver,
+    private readonly ports: PortAllocator,
+    private readonly netns: NetnsManager,
+    private readonly events: EventBus,
+    private readonly cfg: NetworkServiceConfig,
+    private readonly endpointsOn: EndpointsOn,
+  ) {}
+
+  /** Creates the predefined networks (bridge, host, none) the first time; sets up isolation between bridges. */
+  async init(): Promise<void> {
+    await this.initPredefined();
+    for (const n of this.store.all()) if (n.bridgeName !== undefined) await isolateBridge(n.bridgeName);
+  }
+
+  private async initPredefined(): Promise<void> {
+    const byName = (n: string): NetworkRecord | undefined => this.store.all().find((r) => r.name === n && r.predefined);
+    if (byName('host') === undefined) await this.store.save(this.record('host', 'host', [], { predefined: true }));
+    if (byName('none') === undefined) await this.store.save(this.record('none', 'null', [], { predefined: true }));
+    const bridge = byName('bridge');
+    const wanted = this.cfg.bip === undefined ? undefined : bipIpam(this.cfg.bip);
+    if (bridge === undefined || (wanted !== undefined && bridge.ipam[0]?.subnet !== wanted.subnet) || bridge.bridgeName !== this.cfg.bridgeName) {
+      if (bridge !== undefined) await this.store.delete(bridge.id);
+      const ipam = wanted ?? await this.freeSubnet([]);
+      await this.store.save(this.record('bridge', 'bridge', [ipam], {
+        predefined: true, bridgeName: this.cfg.bridgeName,
+        options: {
+          'com.docker.network.bridge.default_bridge': 'true', 'com.docker.network.bridge.enable_icc': 'true',
+          'com.docker.network.bridge.enable_ip_masquerade': 'true', 'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
+          'com.docker.network.bridge.name': this.cfg.bridgeName, 'com.docker.network.driver.mtu': '1500',
+        },
+      }));
+    }
+  }
+
+  find(idOrName: string): NetworkRecord | undefined {
+    const all = this.store.all();
+    return all.find((n) => n.id === idOrName) ?? all.find((n) => n.name === idOrName) ??
+      (() => {
+        const m = all.filter((n) => n.id.startsWith(idOrName));
+        return m.length === 1 ? m[0] : undefined;
+      })();
+  }
+
+  resolve(idOrName: string): NetworkRecord {
+    const n = this.find(idOrName);
+    if (n === undefined) throw notFound(`network ${idOrName} not found`);
+    return n;
+  }
+
+  list(): NetworkRecord[] {
+    return this.store.all().sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  containersOn(id: string): ReturnType<EndpointsOn> {
+    return this.endpointsOn(id);
+  }
+
+  async create(opts: CreateNetworkOptions): Promise<{ id: string; warning: string }> {
+    return this.lock.run(async () => {
+      const driver = opts.driver === undefined || opts.driver === '' ? 'bridge' : opts.driver;
+      if (driver === 'host' || driver === 'null') throw new EngineError('forbidden', `only one instance of "${driver}" network is allowed`);
+      if (driver !== 'bridge') throw notFound(`plugin "${driver}" not found`);
+      if (opts.name === '') throw invalidArgument('network name cannot be empty');
+      if (this.store.all().some((n) => n.name === opts.name)) throw conflict(`network with name ${opts.name} already exists`);
+      const requested = opts.ipam?.[0];
+      let ipam: IpamConfig;
+      if (requested?.subnet !== undefined && requested.subnet !== '') {
+        ipam = this.checkIpam(requested.subnet, requested.gateway, requested.ipRange);
+      } else {
+        if (requested?.gateway !== undefined && requested.gateway !== '') throw invalidArgument('invalid pool request: a gateway needs a subnet');
+        ipam = await this.freeSubnet([]);
+      }
+      const id = randomBytes(32).toString('hex');
+      const bridgeName = opts.options?.['com.docker.network.bridge.name'] ?? `br-${id.slice(0, 12)}`;
+      if (bridgeName.length > 15) throw invalidArgument(`bridge name ${bridgeName} is too long (at most 15 characters)`);
+      if (this.store.all().some((n) => n.bridgeName === bridgeName)) throw conflict(`bridge name ${bridgeName} is already in use`);
+      const rec = this.record(opts.name, 'bridge', [ipam], {
+        id, bridgeName, internal: opts.internal ?? false, attachable: opts.attachable ?? false,
+        labels: opts.labels ?? {}, options: opts.options ?? {},
+      });
+      await this.store.save(rec);
+      await isolateBridge(bridgeName);
+      this.events.publish('network', 'create', rec.id, { name: rec.name, type: 'bridge' });
+      return { id: rec.id, warning: '' };
+    });
+  }
+
+  async remove(idOrName: string): Promise<void> {
+    await this.lock.run(async () => {
+      const net = this.resolve(idOrName);
+      if (net.predefined) throw new EngineError('forbidden', `${net.name} is a pre-defined network and cannot be removed`);
+      if (this.endpointsOn(net.id).length > 0) {
+        throw new EngineError('forbidden', `error while removing network: network ${net.name} id ${net.id} has active endpoints`);
+      }
+      await this.driver.removeNetwork(net);
+      if (net.bridgeName !== undefined) await unisolateBridge(net.bridgeName);
+      await this.store.delete(net.id);
+      this.events.publish('network', 'destroy', net.id, { name: net.name, type: net.driver });
+    });
+  }
+
+  /** Removes the user-defined networks no container is on; returns their names. */
+  async prune(keep: (n: NetworkRecord) => boolean = () => false): Promise<string[]> {
+    const removed: string[] = [];
+    for (const n of this.store.all()) {
+      if (n.predefined || keep(n) || this.endpointsOn(n.id).length > 0) continue;
+      await this.remove(n.id);
+      removed.push(n.name);
+    }
+    return removed;
+  }
+
+  /**
+   * First half of giving a container its network: the namespace it will join
+   * (bridge networks only; undefined for host and none, which the runtime handles).
+   */
+  async prepare(containerId: string, mode: string): Promise<string | undefined> {
+    const net = this.networkFor(mode);
+    return net === undefined ? undefined : this.netns.create(containerId);
+  }
+
+  /** Second half, which may run while the runtime creates the container: endpoint, addresses, published ports. */
+  async connect(containerId: string, mode: string, netnsPath: string, bindings: readonly PortBinding[], aliases: readonly string[]): Promise<NetworkAttachment> {
+    const net = this.resolve(mode === 'default' ? 'bridge' : mode);
+    const mappings = await this.ports.reserve(containerId, bindings);
+    try {
+      const [, endpoint] = await Promise.all([
+        this.driver.loopback(containerId, netnsPath),
+        this.driver.attach(net, containerId, netnsPath, 'eth0', mappings, aliases),
+      ]);
+      this.events.publish('network', 'connect', net.id, { container: containerId, name: net.name, type: 'bridge' });
+      return { netnsPath, endpoints: [endpoint], ports: mappings };
+    } catch (e: unknown) {
+      this.ports.release(containerId);
+      throw e;
+    }
+  }
+
+  private networkFor(mode: string): NetworkRecord | undefined {
+    if (mode === 'host' || mode === 'none') return undefined;
+    const net = this.resolve(mode === 'default' ? 'bridge' : mode);
+    return net.driver === 'bridge' ? net : undefined;
+  }
+
+  /** Releases what attach() set up (idempotent; every part is attempted). */
+  async detach(containerId: string, attachment: NetworkAttachment | undefined): Promise<void> {
+    this.ports.release(containerId);
+    if (attachment === undefined) {
+      await this.netns.remove(containerId);
+      return;
+    }
+    for (const ep of attachment.endpoints) {
+      const net = this.store.get(ep.networkId);
+      if (net === undefined) continue;
+      await this.driver.detach(net, containerId, attachment.netnsPath, ep as BridgeEndpointState, attachment.ports).catch(() => undefined);
+      this.events.publish('network', 'disconnect', net.id, { container: containerId, name: net.name, type: 'bridge' });
+    }
+    await this.netns.remove(containerId);
+  }
+
+  /** After a daemon restart: a running container keeps its ports. */
+  restore(containerId: string, attachment: NetworkAttachment): void {
+    this.ports.restore(containerId, attachment.ports);
+  }
+
+  /** Namespaces left by containers that are gone (crash between stop and cleanup). */
+  async sweepNamespaces(keep: (containerId: string) => boolean): Promise<void> {
+    for (const id of await this.netns.list()) if (!keep(id)) await this.netns.remove(id);
+  }
+
+  private record(name: string, driver: NetworkRecord['driver'], ipam: IpamConfig[], extra: Partial<NetworkRecord>): NetworkRecord {
+    return {
+      id: randomBytes(32).toString('hex'), name, driver, created: new Date().toISOString(), internal: false,
+      attachable: false, labels: {}, options: {}, ipam, predefined: false, ...extra,
+    };
+  }
+
+  private inUse(): Ipv4Cidr[] {
+    return this.store.all().flatMap((n) => n.ipam.map((i) => parseCidr(i.subnet).cidr));
+  }
+
+  private checkIpam(subnet: string, gateway: string | undefined, ipRange: string | undefined): IpamConfig {
+    const bad = (msg: string): EngineError => invalidArgument(`invalid network config:\n${msg}`);
+    let parsed;
+    try {
+      parsed = parseCidr(subnet);
+    } catch {
+      throw bad(`invalid subnet ${subnet}: invalid CIDR block notation`);
+    }
+    const { cidr, address } = parsed;
+    if (address !== cidr.base) throw bad(`invalid subnet ${subnet}: it should be ${formatCidr(cidr)}`);
+    if (this.inUse().some((c) => overlaps(c, cidr))) {
+      throw new EngineError('forbidden', 'invalid pool request: Pool overlaps with other one on this address space');
+    }
+    let gw = firstHost(cidr);
+    if (gateway !== undefined && gateway !== '') {
+      const g = parseIpv4(gateway);
+      if (g === undefined || !contains(cidr, g)) throw bad(`invalid gateway ${gateway}: parent subnet ${formatCidr(cidr)} doesn't contain this address`);
+      gw = g;
+    }
+    const out: IpamConfig = { subnet: formatCidr(cidr), gateway: formatIpv4(gw) };
+    if (ipRange !== undefined && ipRange !== '') {
+      let r;
+      try {
+        r = parseCidr(ipRange).cidr;
+      } catch {
+        throw bad(`invalid ip-range ${ipRange}: invalid CIDR block notation`);
+      }
+      if (!isWithin(r, cidr)) throw bad(`invalid ip-range ${ipRange}: CIDR block is bigger than its parent subnet ${formatCidr(cidr)}`);
+      return { ...out, ipRange: formatCidr(r) };
+    }
+    return out;
+  }
+
+  /** The first of Docker's default pools that neither the host nor another network uses. */
+  private async freeSubnet(extra: readonly Ipv4Cidr[]): Promise<IpamConfig> {
+    const bridges = new Set(this.store.all().map((n) => n.bridgeName).filter((b): b is string => b !== undefined));
+    const taken = [...this.inUse(), ...extra, ...(await hostRoutes(bridges))];
+    for (const pool of DEFAULT_POOLS) {
+      const { cidr } = parseCidr(pool);
+      if (!taken.some((t) => overlaps(t, cidr))) return { subnet: formatCidr(cidr), gateway: formatIpv4(firstHost(cidr)) };
+    }
+    throw new EngineError('forbidden', 'all predefined address pools have been fully subnetted');
+  }
+}
+
+function bipIpam(bip: string): IpamConfig {
+  const { cidr, address } = parseCidr(bip);
+  return { subnet: formatCidr(cidr), gateway: formatIpv4(address === cidr.base ? firstHost(cidr) : address) };
+}
