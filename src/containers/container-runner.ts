@@ -68,12 +68,13 @@ export class ContainerRunner {
 
   async start(config: ContainerConfig, name: string, paths: ContainerPaths): Promise<{ pid: number; network: NetworkAttachment | undefined }> {
     const mode = config.host.networkMode;
-    const netnsPath = await this.networks.prepare(config.id, mode);
+    const netns = this.networks.prepare(config.id, mode);
+    netns.catch(() => undefined);
     // The runtime creates the container while the network is plumbed; it runs only when both are done.
     const [created, network] = await Promise.allSettled([
-      this.create(config, name, paths, netnsPath),
-      netnsPath === undefined ? Promise.resolve(undefined)
-        : this.networks.connect(config.id, mode, netnsPath, publishedPorts(config), config.host.aliases),
+      this.create(config, name, paths, netns),
+      netns.then((p) => p === undefined ? undefined
+        : this.networks.connect(config.id, mode, p, publishedPorts(config), config.host.aliases)),
     ]);
     if (created.status === 'rejected' || network.status === 'rejected') {
       if (created.status === 'fulfilled') await this.cleanup(config.id, paths, undefined).catch(() => undefined);
@@ -91,9 +92,10 @@ export class ContainerRunner {
     return { pid: created.value.pid, network: network.value };
   }
 
-  private async create(config: ContainerConfig, name: string, paths: ContainerPaths, netnsPath: string | undefined): Promise<{ pid: number }> {
+  private async create(config: ContainerConfig, name: string, paths: ContainerPaths, netns: Promise<string | undefined>): Promise<{ pid: number }> {
     await mountAt(this.snapshots.mounts(config.id), paths.rootfs);
     try {
+      const netnsPath = await netns;
       const user = await resolveUser(paths.rootfs, config.user);
       const cwd = config.workingDir === '' ? '/' : path.posix.resolve('/', config.workingDir);
       if (cwd !== '/') await fs.mkdir(await resolveInRoot(paths.rootfs, cwd), { recursive: true, mode: 0o755 });

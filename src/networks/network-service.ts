@@ -5,7 +5,7 @@ import { contains, firstHost, formatCidr, formatIpv4, isWithin, overlaps, parseC
 import type { BridgeEndpointState, CniBridgeDriver } from './cni/bridge-driver.js';
 import { hostRoutes } from './host-routes.js';
 import type { NetnsManager } from './netns.js';
-import { isolateBridge, unisolateBridge } from './isolation.js';
+import { setUpBridgeRules, tearDownBridgeRules, type BridgeRules } from './network-firewall.js';
 import type { IpamConfig, NetworkAttachment, NetworkRecord, PortBinding } from './network.js';
 import type { NetworkStore } from './network-store.js';
 import type { PortAllocator } from './port-allocator.js';
@@ -52,7 +52,10 @@ export class NetworkService {
   /** Creates the predefined networks (bridge, host, none) the first time; sets up isolation between bridges. */
   async init(): Promise<void> {
     await this.initPredefined();
-    for (const n of this.store.all()) if (n.bridgeName !== undefined) await isolateBridge(n.bridgeName);
+    for (const n of this.store.all()) {
+      const rules = bridgeRules(n);
+      if (rules !== undefined) await setUpBridgeRules(rules);
+    }
   }
 
   private async initPredefined(): Promise<void> {
@@ -122,7 +125,8 @@ export class NetworkService {
         labels: opts.labels ?? {}, options: opts.options ?? {},
       });
       await this.store.save(rec);
-      await isolateBridge(bridgeName);
+      const rules = bridgeRules(rec);
+      if (rules !== undefined) await setUpBridgeRules(rules);
       this.events.publish('network', 'create', rec.id, { name: rec.name, type: 'bridge' });
       return { id: rec.id, warning: '' };
     });
@@ -136,7 +140,8 @@ export class NetworkService {
         throw new EngineError('forbidden', `error while removing network: network ${net.name} id ${net.id} has active endpoints`);
       }
       await this.driver.removeNetwork(net);
-      if (net.bridgeName !== undefined) await unisolateBridge(net.bridgeName);
+      const rules = bridgeRules(net);
+      if (rules !== undefined) await tearDownBridgeRules(rules);
       await this.store.delete(net.id);
       this.events.publish('network', 'destroy', net.id, { name: net.name, type: net.driver });
     });
@@ -270,4 +275,10 @@ export class NetworkService {
 function bipIpam(bip: string): IpamConfig {
   const { cidr, address } = parseCidr(bip);
   return { subnet: formatCidr(cidr), gateway: formatIpv4(address === cidr.base ? firstHost(cidr) : address) };
+}
+
+function bridgeRules(n: NetworkRecord): BridgeRules | undefined {
+  const subnet = n.ipam[0]?.subnet;
+  if (n.bridgeName === undefined || subnet === undefined) return undefined;
+  return { bridge: n.bridgeName, subnet, internal: n.internal };
 }

@@ -191,8 +191,13 @@ export class TestDaemon {
       await exec('umount', ['-l', path.join(this.execRoot, 'netns', ns)]);
     }
     await exec('ip', ['link', 'del', this.bridge]);
-    await exec('iptables', ['-w', '-D', 'BERTH-ISOLATION-STAGE-1', '-i', this.bridge, '!', '-o', this.bridge, '-j', 'BERTH-ISOLATION-STAGE-2']);
-    await exec('iptables', ['-w', '-D', 'BERTH-ISOLATION-STAGE-2', '-o', this.bridge, '-j', 'DROP']);
+    // The default bridge's per-network rules (a daemon keeps them while it lives).
+    const rules = (await exec('iptables-save', [])).stdout.split('\n');
+    let table = 'filter';
+    for (const line of rules) {
+      if (line.startsWith('*')) table = line.slice(1);
+      if (line.startsWith('-A ') && line.includes(this.bridge)) await exec('iptables', ['-w', '-t', table, ...line.replace(/^-A /, '-D ').match(/(?:[^\s"]+|"[^"]*")+/g)?.map((a) => a.replace(/^"|"$/g, '')) ?? []]);
+    }
     await fs.rm(this.root, { recursive: true, force: true });
   }
 }

@@ -18,9 +18,8 @@ export interface BridgeEndpointState extends Endpoint {
 }
 
 /**
- * Bridge networks with the standard CNI plugins: `bridge` (with host-local IPAM
- * and masquerading), `firewall` (forwarding rules), `portmap` (published ports)
- * and `loopback`. berth generates their configuration and keeps the results.
+ * Bridge networks with the standard CNI plugins: `bridge` (veth and host-local
+ * IPAM), `portmap` (published ports) and `loopback`. berth generates their configuration and keeps the results.
  */
 export class CniBridgeDriver {
   constructor(
@@ -45,7 +44,8 @@ export class CniBridgeDriver {
       type: 'bridge',
       bridge: net.bridgeName,
       isGateway: true,
-      ipMasq: !net.internal,
+      // Masquerading and forwarding rules are set once per network (network-firewall.ts), not per container.
+      ipMasq: false,
       hairpinMode: true,
       promiscMode: false,
       ipam: {
@@ -55,10 +55,6 @@ export class CniBridgeDriver {
         dataDir: this.ipamDir,
       },
     };
-  }
-
-  private firewallConfig(net: NetworkRecord, prevResult: unknown): Record<string, unknown> {
-    return { cniVersion: CNI_VERSION, name: this.cniName(net), type: 'firewall', backend: 'iptables', prevResult };
   }
 
   private portmapConfig(net: NetworkRecord, ports: readonly PortMapping[], prevResult: unknown): Record<string, unknown> {
@@ -87,7 +83,6 @@ export class CniBridgeDriver {
     const rt: CniRuntime = { containerId, netns, ifname };
     const result = await execPlugin(this.pluginDir, 'ADD', rt, this.bridgeConfig(net)) as CniResult;
     try {
-      await execPlugin(this.pluginDir, 'ADD', rt, this.firewallConfig(net, result));
       if (ports.length > 0) await execPlugin(this.pluginDir, 'ADD', rt, this.portmapConfig(net, ports, result));
     } catch (e: unknown) {
       await this.teardown(net, containerId, netns, ifname, ports, result);
@@ -119,7 +114,7 @@ export class CniBridgeDriver {
     const rt: CniRuntime = { containerId, netns, ifname };
     const steps: Array<Record<string, unknown>> = [];
     if (ports.length > 0) steps.push(this.portmapConfig(net, ports, prevResult));
-    steps.push(this.firewallConfig(net, prevResult), { ...this.bridgeConfig(net), prevResult });
+    steps.push({ ...this.bridgeConfig(net), prevResult });
     const errors: unknown[] = [];
     for (const cfg of steps) {
       await execPlugin(this.pluginDir, 'DEL', rt, cfg).catch((e: unknown) => errors.push(e));
