@@ -190,20 +190,16 @@ export class NetworkService {
     return net.driver === 'bridge' ? net : undefined;
   }
 
-  /** Releases what attach() set up (idempotent; every part is attempted). */
+  /** Releases what connect() set up (idempotent; every part is attempted). */
   async detach(containerId: string, attachment: NetworkAttachment | undefined): Promise<void> {
     this.ports.release(containerId);
-    if (attachment === undefined) {
-      await this.netns.remove(containerId);
-      return;
-    }
-    for (const ep of attachment.endpoints) {
+    const endpoints = (attachment?.endpoints ?? []).map(async (ep) => {
       const net = this.store.get(ep.networkId);
-      if (net === undefined) continue;
+      if (net === undefined || attachment === undefined) return;
       await this.driver.detach(net, containerId, attachment.netnsPath, ep as BridgeEndpointState, attachment.ports).catch(() => undefined);
       this.events.publish('network', 'disconnect', net.id, { container: containerId, name: net.name, type: 'bridge' });
-    }
-    await this.netns.remove(containerId);
+    });
+    await Promise.all([...endpoints, this.netns.remove(containerId)]);
   }
 
   /** After a daemon restart: a running container keeps its ports. */

@@ -94,7 +94,7 @@ describe('networking', () => {
     const r = await d.docker(['run', '-d', '--name', 'clash', '-p', `${port}:80`, 'busybox', 'sleep', '30']);
     assert.equal(r.code, 125);
     assert.match(r.stderr, new RegExp(`Bind for 0\\.0\\.0\\.0:${port} failed: port is already allocated`));
-    assert.deepEqual(await footprint(), before);
+    await eventually(async () => JSON.stringify(await footprint()) === JSON.stringify(before), 5000, 'nothing left of the failed start');
     assert.equal((await d.docker(['inspect', '-f', '{{.State.Status}}', 'clash'])).stdout, 'created\n');
     await d.docker(['rm', '-f', 'clash', 'web']);
   });
@@ -116,6 +116,8 @@ describe('networking', () => {
       assert.match(id, /^[0-9a-f]{64}$/);
       await d.berth(['rm', '-f', id]);
     }
+    // A veth goes with its namespace, which the kernel frees a moment after the last user is gone.
+    await eventually(async () => JSON.stringify(await footprint()) === JSON.stringify(before), 5000, 'the footprint to return to where it was');
     assert.deepEqual(await footprint(), before);
   });
 

@@ -105,11 +105,23 @@ export class CniBridgeDriver {
     };
   }
 
+  /**
+   * Takes an endpoint down: published ports and the address lease. The veth pair
+   * goes with the namespace, which the caller drops at the same time (the bridge
+   * plugin's own DEL would delete the veth synchronously, at several times the cost).
+   */
   async detach(net: NetworkRecord, containerId: string, netns: string, ep: BridgeEndpointState, ports: readonly PortMapping[]): Promise<void> {
-    await this.teardown(net, containerId, netns, ep.ifname, ports, ep.cniResult);
+    const rt: CniRuntime = { containerId, netns, ifname: ep.ifname };
+    const bridge = this.bridgeConfig(net);
+    const results = await Promise.allSettled([
+      ports.length > 0 ? execPlugin(this.pluginDir, 'DEL', rt, this.portmapConfig(net, ports, ep.cniResult)) : Promise.resolve(),
+      execPlugin(this.pluginDir, 'DEL', rt, { cniVersion: CNI_VERSION, name: bridge['name'], type: 'host-local', ipam: bridge['ipam'] }),
+    ]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
-  /** DEL in reverse order; every plugin gets its turn even if one fails. */
+  /** DEL in reverse order after a failed attach; every plugin gets its turn even if one fails. */
   private async teardown(net: NetworkRecord, containerId: string, netns: string, ifname: string, ports: readonly PortMapping[], prevResult: unknown): Promise<void> {
     const rt: CniRuntime = { containerId, netns, ifname };
     const steps: Array<Record<string, unknown>> = [];
