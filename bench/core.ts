@@ -6,29 +6,13 @@
  *
  *   node dist/bench/core.js            (after npm run build; as root)
  */
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { DOCKER, exec, TestDaemon } from '../test/integration/harness.js';
+import { median, timed } from './timing.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 
-function timed(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, [...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`));
-      else resolve(Number(process.hrtime.bigint() - t0) / 1e6);
-    });
-  });
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
 
 async function memKb(pid: number, field: 'VmRSS' | 'Pss'): Promise<number> {
   const file = field === 'Pss' ? `/proc/${pid}/smaps_rollup` : `/proc/${pid}/status`;

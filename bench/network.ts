@@ -6,36 +6,13 @@
  *
  *   node dist/bench/network.js            (after npm run build; as root; apt-get install wrk)
  */
-import { spawn } from 'node:child_process';
-import net from 'node:net';
-import { DOCKER, exec, TestDaemon } from '../test/integration/harness.js';
+import { DOCKER, exec, freePort, TestDaemon } from '../test/integration/harness.js';
+import { median, timed } from './timing.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
 
-function timed(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, [...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - t0) / 1e6) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}`))));
-  });
-}
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function startCost(cli: string, env: NodeJS.ProcessEnv): Promise<{ none: number; bridge: number }> {
   const out = { none: 0, bridge: 0 };

@@ -7,6 +7,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -235,4 +236,15 @@ export function parseTable(text: string): Array<Record<string, string>> {
   const starts = [...header.matchAll(/(?:^|(?<= {2}))\S/g)].map((m) => m.index ?? 0);
   const titles = starts.map((s, i) => header.slice(s, starts[i + 1]).trim());
   return lines.map((line) => Object.fromEntries(titles.map((t, i) => [t, line.slice(starts[i], starts[i + 1]).trim()])));
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
 }
