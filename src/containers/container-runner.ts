@@ -1,7 +1,7 @@
 import { promises as fs, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { NetworkAttachment, PortBinding } from '../networks/network.js';
+import type { Endpoint, NetworkAttachment, PortBinding } from '../networks/network.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
 import { DEFAULT_PATH, generateSpec, type BindMount, type NetworkNamespace } from '../runtime/oci-spec.js';
 import type { CgroupInfo } from '../runtime/runtime-select.js';
@@ -39,7 +39,11 @@ export interface NetworkAttacher {
   connect(containerId: string, mode: string, netnsPath: string, bindings: readonly PortBinding[], aliases: readonly string[]): Promise<NetworkAttachment>;
   detach(containerId: string, attachment: NetworkAttachment | undefined): Promise<void>;
   restore(containerId: string, attachment: NetworkAttachment): void;
+  connectExtra(containerId: string, networkName: string, netnsPath: string, ifname: string, aliases: readonly string[]): Promise<Endpoint>;
+  disconnectEndpoint(containerId: string, netnsPath: string, ep: Endpoint): Promise<void>;
 }
+
+export type ExtraNetworks = ReadonlyArray<{ readonly name: string; readonly aliases: readonly string[] }>;
 
 /**
  * Turns a container's config into a running process: mounts its root
@@ -66,15 +70,27 @@ export class ContainerRunner {
     return this.runtime.name;
   }
 
-  async start(config: ContainerConfig, name: string, paths: ContainerPaths): Promise<{ pid: number; network: NetworkAttachment | undefined }> {
+  async start(config: ContainerConfig, name: string, paths: ContainerPaths, extras: ExtraNetworks = []): Promise<{ pid: number; network: NetworkAttachment | undefined }> {
     const mode = config.host.networkMode;
     const netns = this.networks.prepare(config.id, mode);
     netns.catch(() => undefined);
     // The runtime creates the container while the network is plumbed; it runs only when both are done.
     const [created, network] = await Promise.allSettled([
       this.create(config, name, paths, netns),
-      netns.then((p) => p === undefined ? undefined
-        : this.networks.connect(config.id, mode, p, publishedPorts(config), config.host.aliases)),
+      netns.then(async (p) => {
+        if (p === undefined) return undefined;
+        const primary = await this.networks.connect(config.id, mode, p, publishedPorts(config), config.host.aliases);
+        const endpoints: Endpoint[] = [...primary.endpoints];
+        try {
+          for (const [i, extra] of extras.entries()) {
+            endpoints.push(await this.networks.connectExtra(config.id, extra.name, p, `eth${i + 1}`, extra.aliases));
+          }
+        } catch (e: unknown) {
+          await this.networks.detach(config.id, { ...primary, endpoints }).catch(() => undefined);
+          throw e;
+        }
+        return { ...primary, endpoints };
+      }),
     ]);
     if (created.status === 'rejected' || network.status === 'rejected') {
       if (created.status === 'fulfilled') await this.cleanup(config.id, paths, undefined).catch(() => undefined);
@@ -84,6 +100,8 @@ export class ContainerRunner {
     try {
       const ep = network.value?.endpoints[0];
       if (ep !== undefined) await this.writeHosts(config, paths, ep.ipAddress);
+      const dns = network.value?.endpoints.find((e) => e.dnsServer !== undefined)?.dnsServer;
+      if (dns !== undefined) await this.writeEmbeddedResolvConf(config, paths, dns);
       await this.runtime.startCreated(config.id);
     } catch (e: unknown) {
       await this.cleanup(config.id, paths, network.value).catch(() => undefined);
@@ -148,9 +166,40 @@ export class ContainerRunner {
     await Promise.all([this.runtime.delete(id), unmount(paths.rootfs), this.networks.detach(id, network)]);
   }
 
+  /** `network connect` of a running container: one more interface in its namespace. */
+  async connectRunning(config: ContainerConfig, paths: ContainerPaths, network: NetworkAttachment, networkName: string, aliases: readonly string[]): Promise<NetworkAttachment> {
+    const ifname = `eth${network.endpoints.length}`;
+    const ep = await this.networks.connectExtra(config.id, networkName, network.netnsPath, ifname, aliases);
+    const next = { ...network, endpoints: [...network.endpoints, ep] };
+    if (ep.dnsServer !== undefined && !network.endpoints.some((e) => e.dnsServer !== undefined)) {
+      await this.writeEmbeddedResolvConf(config, paths, ep.dnsServer);
+    }
+    return next;
+  }
+
+  /** `network disconnect` of a running container. */
+  async disconnectRunning(containerId: string, network: NetworkAttachment, networkId: string): Promise<NetworkAttachment> {
+    const ep = network.endpoints.find((e) => e.networkId === networkId);
+    if (ep === undefined) return network;
+    await this.networks.disconnectEndpoint(containerId, network.netnsPath, ep);
+    return { ...network, endpoints: network.endpoints.filter((e) => e !== ep) };
+  }
+
   /** After a daemon restart, a running container keeps what it holds. */
   restore(id: string, network: NetworkAttachment | undefined): void {
     if (network !== undefined) this.networks.restore(id, network);
+  }
+
+  /**
+   * On a user-defined network the container asks the network's DNS server, which
+   * knows the other containers and forwards the rest (its --dns, else the host's).
+   */
+  private async writeEmbeddedResolvConf(config: ContainerConfig, paths: ContainerPaths, server: string): Promise<void> {
+    const hostResolv = await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+    await fs.writeFile(paths.resolvConfPath, resolvConf(hostResolv, {
+      dns: [server], dnsSearch: config.host.dnsSearch,
+      dnsOptions: config.host.dnsOptions.length > 0 ? config.host.dnsOptions : ['ndots:0'], keepLoopback: false,
+    }));
   }
 
   /** /etc/hosts with the container's own address, written in place (the file is bind-mounted). */

@@ -54,6 +54,8 @@ describe('ContainerService', () => {
         },
         cleanup: (id) => runtime.delete(id),
         restore: () => undefined,
+        connectRunning: async (_c, _p, network) => network,
+        disconnectRunning: async (_id, network) => network,
       },
       images: {
         resolveForContainer: (name) => {

@@ -64,7 +64,7 @@ export interface LogOptions {
 
 export interface ContainerServiceDeps {
   readonly store: ContainerStore;
-  readonly runner: Pick<ContainerRunner, 'start' | 'cleanup' | 'restore' | 'runtimeName'>;
+  readonly runner: Pick<ContainerRunner, 'start' | 'cleanup' | 'restore' | 'runtimeName' | 'connectRunning' | 'disconnectRunning'>;
   readonly runtime: OciRuntime;
   readonly snapshots: Snapshotter;
   readonly images: ImageLookup;
@@ -158,7 +158,7 @@ export class ContainerService {
           if (!this.d.snapshots.hasActive(id)) {
             await this.d.snapshots.prepare(id, this.d.images.resolveForContainer(rec.config.imageId).topChainId);
           }
-          const { pid, network } = await this.d.runner.start(rec.config, rec.name, this.paths(id));
+          const { pid, network } = await this.d.runner.start(rec.config, rec.name, this.paths(id), rec.state.extraNetworks ?? []);
           await this.save(rec, {
             status: 'running', pid, exitCode: 0, error: '', startedAt: new Date().toISOString(),
             finishedAt: rec.state.finishedAt, stoppedByUser: false, oomKilled: false, network,
@@ -242,6 +242,48 @@ export class ContainerService {
       if (current.state.status === 'removing') throw conflict(`removal of container ${idOrName} is already in progress`);
       if (isRunningStatus(current.state.status)) throw conflict(`cannot remove container "/${current.name}": container is running: stop the container before removing or force remove`);
       await this.destroyLocked(current, current.state.status === 'exited' || current.state.status === 'created');
+    });
+  }
+
+  /**
+   * `network connect`: joins another network now (running) or at the next start.
+   * `network` is the network's canonical name, `networkId` its ID.
+   */
+  async connectNetwork(idOrName: string, network: { id: string; name: string }, aliases: readonly string[]): Promise<void> {
+    const id = this.resolve(idOrName).config.id;
+    await this.locks.run(id, async () => {
+      const rec = this.resolve(id);
+      const mode = rec.config.host.networkMode;
+      if (mode === 'host' || mode === 'none') {
+        throw new EngineError('forbidden', `container sharing network namespace with another container or host cannot be connected to any other network`);
+      }
+      const extras = rec.state.extraNetworks ?? [];
+      if (mode === network.name || extras.some((e) => e.name === network.name)) {
+        throw new EngineError('forbidden', `endpoint with name ${rec.name} already exists in network ${network.name}`);
+      }
+      let attachment = rec.state.network;
+      if (attachment !== undefined && isRunningStatus(rec.state.status)) {
+        attachment = await this.d.runner.connectRunning(rec.config, this.paths(id), attachment, network.name, aliases);
+      }
+      await this.save(rec, { extraNetworks: [...extras, { name: network.name, aliases: [...aliases] }], network: attachment });
+    });
+  }
+
+  /** `network disconnect`: leaves a network joined with `network connect`. */
+  async disconnectNetwork(idOrName: string, network: { id: string; name: string }): Promise<void> {
+    const id = this.resolve(idOrName).config.id;
+    await this.locks.run(id, async () => {
+      const rec = this.resolve(id);
+      const extras = rec.state.extraNetworks ?? [];
+      if (rec.config.host.networkMode === network.name) {
+        throw new EngineError('not-implemented', `disconnecting a container from the network it was created on is not supported yet`);
+      }
+      if (!extras.some((e) => e.name === network.name)) {
+        throw new EngineError('forbidden', `container ${id} is not connected to network ${network.name}`);
+      }
+      let attachment = rec.state.network;
+      if (attachment !== undefined) attachment = await this.d.runner.disconnectRunning(id, attachment, network.id);
+      await this.save(rec, { extraNetworks: extras.filter((e) => e.name !== network.name), network: attachment });
     });
   }
 

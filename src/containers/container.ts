@@ -83,6 +83,8 @@ export interface ContainerState {
   readonly stoppedByUser: boolean;
   /** The network side of the current run (namespace, endpoints, ports); undefined when stopped. */
   readonly network?: NetworkAttachment | undefined;
+  /** Networks joined with `network connect`, besides the one of HostConfig.NetworkMode. */
+  readonly extraNetworks?: ReadonlyArray<{ readonly name: string; readonly aliases: readonly string[] }>;
 }
 
 export interface ContainerRecord {

@@ -81,7 +81,8 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     { bridgeName: cfg.bridge, ...(cfg.bip !== undefined ? { bip: cfg.bip } : {}) },
     (networkId) => containerStore.all().flatMap((r) => (r.state.network?.endpoints ?? [])
       .filter((e) => e.networkId === networkId)
-      .map((e) => ({ containerId: r.config.id, name: r.name, endpoint: e as BridgeEndpointState }))),
+      .map((e) => ({ containerId: r.config.id, name: r.name, endpoint: e as BridgeEndpointState, dns: r.config.host.dns }))),
+    log,
   );
   await networks.init();
   const runner = new ContainerRunner(runtime, snapshots, cgroups, networks);
@@ -148,7 +149,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   });
   containerRoutes(router, containerService);
   imageRoutes(router, images);
-  networkRoutes(router, networks);
+  networkRoutes(router, networks, containerService);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();
@@ -172,6 +173,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
         for (const socket of upgraded) socket.destroy();
       })));
       runtime.close();
+      networks.close();
       for (const host of cfg.hosts) await fs.rm(socketPath(host), { force: true });
       await fs.rm(cfg.pidfile, { force: true });
     },

@@ -6,10 +6,11 @@ import type { BridgeEndpointState, CniBridgeDriver } from './cni/bridge-driver.j
 import { hostRoutes } from './host-routes.js';
 import type { NetnsManager } from './netns.js';
 import { setUpBridgeRules, tearDownBridgeRules, type BridgeRules } from './network-firewall.js';
-import type { IpamConfig, NetworkAttachment, NetworkRecord, PortBinding } from './network.js';
+import type { Endpoint, IpamConfig, NetworkAttachment, NetworkRecord, PortBinding } from './network.js';
 import type { NetworkStore } from './network-store.js';
 import type { PortAllocator } from './port-allocator.js';
 import { Mutex } from '../sync/mutex.js';
+import { EmbeddedDns, hostNameservers } from './dns/embedded-dns.js';
 
 export interface NetworkServiceConfig {
   /** Device of the default bridge (dockerd's --bridge; default berth0). */
@@ -28,8 +29,8 @@ export interface CreateNetworkOptions {
   readonly ipam?: ReadonlyArray<{ subnet?: string; gateway?: string; ipRange?: string }>;
 }
 
-/** Who is on a network: asked when a network is inspected or removed. */
-export type EndpointsOn = (networkId: string) => Array<{ containerId: string; name: string; endpoint: BridgeEndpointState }>;
+/** Who is on a network: asked when a network is inspected or removed, and by its DNS server. */
+export type EndpointsOn = (networkId: string) => Array<{ containerId: string; name: string; endpoint: BridgeEndpointState; dns: readonly string[] }>;
 
 const DEFAULT_POOLS: readonly string[] = [
   ...Array.from({ length: 15 }, (_, i) => `172.${17 + i}.0.0/16`),
@@ -38,6 +39,7 @@ const DEFAULT_POOLS: readonly string[] = [
 
 export class NetworkService {
   private readonly lock = new Mutex();
+  private readonly dns: EmbeddedDns;
 
   constructor(
     private readonly store: NetworkStore,
@@ -47,7 +49,20 @@ export class NetworkService {
     private readonly events: EventBus,
     private readonly cfg: NetworkServiceConfig,
     private readonly endpointsOn: EndpointsOn,
-  ) {}
+    log: (msg: string) => void = () => undefined,
+  ) {
+    this.dns = new EmbeddedDns({
+      lookup: (networkId, name) => this.endpointsOn(networkId)
+        .filter((c) => c.name.toLowerCase() === name || c.containerId.slice(0, 12) === name || c.containerId === name ||
+          c.endpoint.aliases.some((a) => a.toLowerCase() === name))
+        .map((c) => c.endpoint.ipAddress),
+      reverse: (networkId, ip) => this.endpointsOn(networkId).find((c) => c.endpoint.ipAddress === ip)?.name,
+      forwarders: async (networkId, clientIp) => {
+        const own = this.endpointsOn(networkId).find((c) => c.endpoint.ipAddress === clientIp)?.dns ?? [];
+        return own.length > 0 ? [...own] : hostNameservers();
+      },
+    }, log);
+  }
 
   /** Creates the predefined networks (bridge, host, none) the first time; sets up isolation between bridges. */
   async init(): Promise<void> {
@@ -55,6 +70,7 @@ export class NetworkService {
     for (const n of this.store.all()) {
       const rules = bridgeRules(n);
       if (rules !== undefined) await setUpBridgeRules(rules);
+      if (!n.predefined && n.driver === 'bridge') await this.startDns(n);
     }
   }
 
@@ -127,6 +143,7 @@ export class NetworkService {
       await this.store.save(rec);
       const rules = bridgeRules(rec);
       if (rules !== undefined) await setUpBridgeRules(rules);
+      await this.startDns(rec);
       this.events.publish('network', 'create', rec.id, { name: rec.name, type: 'bridge' });
       return { id: rec.id, warning: '' };
     });
@@ -139,6 +156,7 @@ export class NetworkService {
       if (this.endpointsOn(net.id).length > 0) {
         throw new EngineError('forbidden', `error while removing network: network ${net.name} id ${net.id} has active endpoints`);
       }
+      this.dns.stop(net.id);
       await this.driver.removeNetwork(net);
       const rules = bridgeRules(net);
       if (rules !== undefined) await tearDownBridgeRules(rules);
@@ -172,16 +190,36 @@ export class NetworkService {
     const net = this.resolve(mode === 'default' ? 'bridge' : mode);
     const mappings = await this.ports.reserve(containerId, bindings);
     try {
-      const [, endpoint] = await Promise.all([
+      const [, attached] = await Promise.all([
         this.driver.loopback(containerId, netnsPath),
         this.driver.attach(net, containerId, netnsPath, 'eth0', mappings, aliases),
       ]);
+      const gateway = net.ipam[0]?.gateway;
+      const endpoint = net.predefined || gateway === undefined ? attached : { ...attached, dnsServer: gateway };
       this.events.publish('network', 'connect', net.id, { container: containerId, name: net.name, type: 'bridge' });
       return { netnsPath, endpoints: [endpoint], ports: mappings };
     } catch (e: unknown) {
       this.ports.release(containerId);
       throw e;
     }
+  }
+
+  /** Adds an endpoint on another network to a running container's namespace (interface `ifname`). */
+  async connectExtra(containerId: string, networkName: string, netnsPath: string, ifname: string, aliases: readonly string[]): Promise<BridgeEndpointState> {
+    const net = this.resolve(networkName);
+    if (net.driver !== 'bridge') throw new EngineError('forbidden', `container cannot be connected to network ${net.name} of driver ${net.driver}`);
+    const ep = await this.driver.attach(net, containerId, netnsPath, ifname, [], aliases);
+    this.events.publish('network', 'connect', net.id, { container: containerId, name: net.name, type: 'bridge' });
+    const gateway = net.ipam[0]?.gateway;
+    return net.predefined || gateway === undefined ? ep : { ...ep, dnsServer: gateway };
+  }
+
+  /** Takes one endpoint out of a running container's namespace. */
+  async disconnectEndpoint(containerId: string, netnsPath: string, ep: Endpoint): Promise<void> {
+    const net = this.store.get(ep.networkId);
+    if (net === undefined) return;
+    await this.driver.remove(net, containerId, netnsPath, ep as BridgeEndpointState);
+    this.events.publish('network', 'disconnect', net.id, { container: containerId, name: net.name, type: 'bridge' });
   }
 
   private networkFor(mode: string): NetworkRecord | undefined {
@@ -200,6 +238,26 @@ export class NetworkService {
       this.events.publish('network', 'disconnect', net.id, { container: containerId, name: net.name, type: 'bridge' });
     });
     await Promise.all([...endpoints, this.netns.remove(containerId)]);
+  }
+
+  /**
+   * Brings up the network's bridge with its gateway address (so its DNS server
+   * can listen there before any container joins) and starts the DNS server.
+   */
+  private async startDns(n: NetworkRecord): Promise<void> {
+    const ipam = n.ipam[0];
+    if (n.bridgeName === undefined || ipam === undefined) return;
+    try {
+      await this.driver.ensureBridge(n.bridgeName, `${ipam.gateway}/${ipam.subnet.split('/')[1] ?? '24'}`);
+      await this.dns.serve(n.id, ipam.gateway);
+    } catch (e: unknown) {
+      throw new EngineError('internal', `cannot start the DNS server of network ${n.name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+
+  /** Stops the DNS servers (daemon shutdown; the networks stay). */
+  close(): void {
+    this.dns.stopAll();
   }
 
   /** After a daemon restart: a running container keeps its ports. */

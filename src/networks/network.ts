@@ -53,6 +53,8 @@ export interface Endpoint {
   readonly gateway: string;
   readonly macAddress: string;
   readonly aliases: readonly string[];
+  /** The network's embedded DNS server, for user-defined networks (the default bridge has none). */
+  readonly dnsServer?: string;
 }
 
 /** What a running container holds on the network side; released when it stops. */

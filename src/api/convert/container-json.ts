@@ -137,9 +137,8 @@ function networkName(mode: string): string {
   return mode === 'default' ? 'bridge' : mode;
 }
 
-function endpointJson(rec: ContainerRecord): Record<string, unknown> {
-  const ep = rec.state.network?.endpoints[0];
-  const aliases = rec.config.host.aliases;
+function endpointJson(rec: ContainerRecord, network: string, aliases: readonly string[]): Record<string, unknown> {
+  const ep = rec.state.network?.endpoints.find((e) => e.networkName === network);
   return {
     IPAMConfig: null,
     Links: null,
@@ -155,8 +154,17 @@ function endpointJson(rec: ContainerRecord): Record<string, unknown> {
     IPv6Gateway: '',
     GlobalIPv6Address: '',
     GlobalIPv6PrefixLen: 0,
-    DNSNames: ep === undefined || rec.config.host.networkMode === 'bridge' ? null : [rec.name, rec.config.id.slice(0, 12), ...aliases],
+    DNSNames: ep === undefined || ep.dnsServer === undefined ? null : [rec.name, rec.config.id.slice(0, 12), ...aliases],
   };
+}
+
+/** NetworkSettings.Networks: the network the container was created on and those it was connected to. */
+function networksJson(rec: ContainerRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const primary = networkName(rec.config.host.networkMode);
+  out[primary] = endpointJson(rec, primary, rec.config.host.aliases);
+  for (const extra of rec.state.extraNetworks ?? []) out[extra.name] = endpointJson(rec, extra.name, extra.aliases);
+  return out;
 }
 
 /** HostConfig.PortBindings: what was asked for, Docker's way ({"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}). */
@@ -248,7 +256,7 @@ export function containerInspectJson(view: ContainerView): Record<string, unknow
       IPPrefixLen: bridgeEp?.prefixLen ?? 0,
       IPv6Gateway: '',
       MacAddress: bridgeEp?.macAddress ?? '',
-      Networks: { [networkName(c.host.networkMode)]: endpointJson(rec) },
+      Networks: networksJson(rec),
     },
   });
   return out;
@@ -269,7 +277,7 @@ export function containerListJson(view: ContainerView, now: Date): Record<string
     State: rec.state.status,
     Status: statusText(rec, now),
     HostConfig: { NetworkMode: c.host.networkMode },
-    NetworkSettings: { Networks: { [networkName(c.host.networkMode)]: endpointJson(rec) } },
+    NetworkSettings: { Networks: networksJson(rec) },
     Mounts: [],
   };
   if (view.sizeRw !== undefined) out['SizeRw'] = view.sizeRw;

@@ -1,12 +1,18 @@
 import { invalidArgument, notImplemented } from '../../engine-error.js';
 import type { NetworkRecord } from '../../networks/network.js';
 import type { NetworkService } from '../../networks/network-service.js';
-import { asObject, optBool, optString, optStringMap, type JsonObject } from '../convert/json-fields.js';
+import { asObject, optBool, optString, optStringMap, optStrings, type JsonObject } from '../convert/json-fields.js';
 import { networkJson } from '../convert/network-json.js';
 import type { Router } from '../router.js';
 import { parseTimeFilter } from '../../units/time-filter.js';
 
 type NetworkBackend = Pick<NetworkService, 'list' | 'resolve' | 'create' | 'remove' | 'prune' | 'containersOn'>;
+
+/** What network connect/disconnect need from the containers. */
+export interface ContainerNetworking {
+  connectNetwork(idOrName: string, network: { id: string; name: string }, aliases: readonly string[]): Promise<void>;
+  disconnectNetwork(idOrName: string, network: { id: string; name: string }): Promise<void>;
+}
 
 const FILTERS = new Set(['driver', 'id', 'label', 'name', 'scope', 'type', 'dangling']);
 
@@ -48,7 +54,7 @@ function matches(n: NetworkRecord, filters: Record<string, string[]>, inUse: boo
   return true;
 }
 
-export function networkRoutes(router: Router, svc: NetworkBackend): void {
+export function networkRoutes(router: Router, svc: NetworkBackend, containers: ContainerNetworking): void {
   router
     .add('GET', '/networks', async (ctx) => {
       const filters = ctx.filters();
@@ -104,11 +110,22 @@ export function networkRoutes(router: Router, svc: NetworkBackend): void {
       ctx.sendStatus(204);
     })
     .add('POST', '/networks/{id}/connect', async (ctx) => {
-      svc.resolve(ctx.param('id'));
-      throw notImplemented('connecting a running container to a network is not supported yet');
+      const n = svc.resolve(ctx.param('id'));
+      const body = asObject(await ctx.json(), 'NetworkConnectRequest') ?? {};
+      const container = optString(body, 'Container') ?? '';
+      if (container === '') throw invalidArgument('no container specified');
+      const ep = asObject(body['EndpointConfig'], 'NetworkConnectRequest.EndpointConfig') ?? {};
+      const ipam = asObject(ep['IPAMConfig'], 'EndpointSettings.IPAMConfig');
+      if (ipam !== undefined && (optString(ipam, 'IPv4Address') ?? '') !== '') throw notImplemented('--ip is not supported yet');
+      await containers.connectNetwork(container, { id: n.id, name: n.name }, optStrings(ep, 'Aliases', 'EndpointSettings.Aliases') ?? []);
+      ctx.sendStatus(200);
     })
     .add('POST', '/networks/{id}/disconnect', async (ctx) => {
-      svc.resolve(ctx.param('id'));
-      throw notImplemented('disconnecting a container from a network is not supported yet');
+      const n = svc.resolve(ctx.param('id'));
+      const body = asObject(await ctx.json(), 'NetworkDisconnectRequest') ?? {};
+      const container = optString(body, 'Container') ?? '';
+      if (container === '') throw invalidArgument('no container specified');
+      await containers.disconnectNetwork(container, { id: n.id, name: n.name });
+      ctx.sendStatus(200);
     });
 }

@@ -121,6 +121,11 @@ export class CniBridgeDriver {
     if (failed !== undefined) throw failed.reason;
   }
 
+  /** Takes an endpoint out of a namespace that stays (network disconnect): the bridge plugin's full DEL. */
+  async remove(net: NetworkRecord, containerId: string, netns: string, ep: BridgeEndpointState): Promise<void> {
+    await this.teardown(net, containerId, netns, ep.ifname, [], ep.cniResult);
+  }
+
   /** DEL in reverse order after a failed attach; every plugin gets its turn even if one fails. */
   private async teardown(net: NetworkRecord, containerId: string, netns: string, ifname: string, ports: readonly PortMapping[], prevResult: unknown): Promise<void> {
     const rt: CniRuntime = { containerId, netns, ifname };
@@ -132,6 +137,13 @@ export class CniBridgeDriver {
       await execPlugin(this.pluginDir, 'DEL', rt, cfg).catch((e: unknown) => errors.push(e));
     }
     if (errors.length > 0) throw errors[0];
+  }
+
+  /** Creates the bridge device with its gateway address, if it is not there yet. */
+  async ensureBridge(name: string, gatewayCidr: string): Promise<void> {
+    await run('ip', ['link', 'add', 'name', name, 'type', 'bridge']).catch(() => undefined);
+    await run('ip', ['addr', 'add', gatewayCidr, 'dev', name]).catch(() => undefined);
+    await run('ip', ['link', 'set', name, 'up']);
   }
 
   /** Removes the network's bridge device and its address leases. */
