@@ -43,7 +43,7 @@ export interface ContainerCreateRequest {
   ExposedPorts?: Record<string, object>;
   Volumes?: Record<string, object>;
   HostConfig: HostConfigRequest;
-  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[] }> };
+  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[]; IPAMConfig?: { IPv4Address: string }; MacAddress?: string }> };
 }
 
 export interface ContainerSummary {

@@ -10,7 +10,7 @@ export function defaultHostOptions(): HostOptions {
   return {
     networkMode: 'bridge', autoRemove: false, restartPolicy: { name: 'no', maximumRetryCount: 0 },
     privileged: false, capAdd: [], capDrop: [], readonlyRootfs: false, shmSize: DEFAULT_SHM_SIZE,
-    dns: [], dnsSearch: [], dnsOptions: [], extraHosts: [], init: false, portBindings: [], publishAllPorts: false, aliases: [],
+    dns: [], dnsSearch: [], dnsOptions: [], extraHosts: [], init: false, portBindings: [], publishAllPorts: false, aliases: [], ipv4Address: '', macAddress: '',
     logConfig: { type: 'json-file', config: {} },
   };
 }

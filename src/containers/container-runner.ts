@@ -36,7 +36,7 @@ export function containerPaths(dir: string): ContainerPaths {
 /** The network side of starting a container (implemented by the network service). */
 export interface NetworkAttacher {
   prepare(containerId: string, mode: string): Promise<string | undefined>;
-  connect(containerId: string, mode: string, netnsPath: string, bindings: readonly PortBinding[], aliases: readonly string[]): Promise<NetworkAttachment>;
+  connect(containerId: string, mode: string, netnsPath: string, bindings: readonly PortBinding[], aliases: readonly string[], fixed?: { ipv4Address: string; macAddress: string }): Promise<NetworkAttachment>;
   detach(containerId: string, attachment: NetworkAttachment | undefined): Promise<void>;
   restore(containerId: string, attachment: NetworkAttachment): void;
   connectExtra(containerId: string, networkName: string, netnsPath: string, ifname: string, aliases: readonly string[]): Promise<Endpoint>;
@@ -79,7 +79,8 @@ export class ContainerRunner {
       this.create(config, name, paths, netns),
       netns.then(async (p) => {
         if (p === undefined) return undefined;
-        const primary = await this.networks.connect(config.id, mode, p, publishedPorts(config), config.host.aliases);
+        const primary = await this.networks.connect(config.id, mode, p, publishedPorts(config), config.host.aliases,
+          { ipv4Address: config.host.ipv4Address ?? '', macAddress: config.host.macAddress ?? '' });
         const endpoints: Endpoint[] = [...primary.endpoints];
         try {
           for (const [i, extra] of extras.entries()) {

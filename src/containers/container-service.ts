@@ -72,7 +72,7 @@ export interface ContainerServiceDeps {
   /** Bytes used by the image's layers (for SizeRootFs). */
   readonly imageSize: (id: Digest) => number;
   /** The canonical name of the network a container asks for (throws when there is none such). */
-  readonly resolveNetwork?: (mode: string) => string;
+  readonly resolveNetwork?: (mode: string, endpoint: { ipv4Address: string; macAddress: string; aliases: readonly string[] }) => string;
   /** Called after a container is gone (its image's layers may be free now). */
   readonly onRemoved?: () => void;
 }
@@ -122,8 +122,10 @@ export class ContainerService {
   async create(opts: CreateOptions): Promise<{ id: string; warnings: string[] }> {
     const image = this.d.images.resolveForContainer(opts.image);
     const mode = opts.host?.networkMode;
-    if (mode !== undefined && mode !== '' && mode !== 'default' && this.d.resolveNetwork !== undefined) {
-      opts = { ...opts, host: { ...opts.host, networkMode: this.d.resolveNetwork(mode) } };
+    if (this.d.resolveNetwork !== undefined) {
+      const endpoint = { ipv4Address: opts.host?.ipv4Address ?? '', macAddress: opts.host?.macAddress ?? '', aliases: opts.host?.aliases ?? [] };
+      const networkMode = this.d.resolveNetwork(mode === undefined || mode === '' || mode === 'default' ? 'bridge' : mode, endpoint);
+      if (mode !== undefined && mode !== '' && mode !== 'default') opts = { ...opts, host: { ...opts.host, networkMode } };
     }
     const id = randomBytes(32).toString('hex');
     const config = buildContainerConfig(id, new Date().toISOString(), opts, image.id, image.defaults, os.hostname());

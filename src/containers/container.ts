@@ -34,6 +34,9 @@ export interface HostOptions {
   readonly publishAllPorts: boolean;
   /** `--network-alias` (user-defined networks). */
   readonly aliases: readonly string[];
+  /** `--ip` and `--mac-address` on the primary network ("" when not asked for). */
+  readonly ipv4Address: string;
+  readonly macAddress: string;
   readonly logConfig: { readonly type: string; readonly config: Readonly<Record<string, string>> };
 }
 

@@ -109,9 +109,10 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   containers = new ContainerService({
     store: containerStore, runner, runtime, snapshots, images: imageLookup, events,
     // Docker answers 400 here, not 404: a 404 would make clients try to pull the image.
-    resolveNetwork: (mode) => {
+    resolveNetwork: (mode, endpoint) => {
       const n = networks.find(mode);
       if (n === undefined) throw invalidArgument(`network ${mode} not found`);
+      networks.validateEndpoint(n, endpoint);
       return n.name;
     },
     onRemoved: () => { void images.collectGarbage().catch((e: unknown) => log(`layer cleanup: ${String(e)}`)); },

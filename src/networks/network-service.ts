@@ -109,6 +109,22 @@ export class NetworkService {
     return n;
   }
 
+  /** Checks `--ip` and `--mac-address` as Docker does when a container is created. */
+  validateEndpoint(n: NetworkRecord, ep: { ipv4Address: string; macAddress: string; aliases?: readonly string[] }): void {
+    if ((ep.aliases ?? []).length > 0 && n.predefined) {
+      throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
+    }
+    if (ep.macAddress !== '' && !/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(ep.macAddress)) {
+      throw invalidArgument(`invalid MAC address: ${ep.macAddress}`);
+    }
+    if (ep.ipv4Address === '') return;
+    if (n.predefined) throw invalidArgument('user specified IP address is supported on user defined networks only');
+    const ip = parseIpv4(ep.ipv4Address);
+    if (ip === undefined) throw invalidArgument(`invalid endpoint settings:\ninvalid IPv4 address: ${ep.ipv4Address}`);
+    const inRange = n.ipam.some((i) => contains(parseCidr(i.ipRange ?? i.subnet).cidr, ip));
+    if (!inRange) throw invalidArgument(`invalid endpoint settings:\nno configured subnet or ip-range contain the IP address ${ep.ipv4Address}`);
+  }
+
   list(): NetworkRecord[] {
     return this.store.all().sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -186,13 +202,13 @@ export class NetworkService {
   }
 
   /** Second half, which may run while the runtime creates the container: endpoint, addresses, published ports. */
-  async connect(containerId: string, mode: string, netnsPath: string, bindings: readonly PortBinding[], aliases: readonly string[]): Promise<NetworkAttachment> {
+  async connect(containerId: string, mode: string, netnsPath: string, bindings: readonly PortBinding[], aliases: readonly string[], fixed: { ipv4Address: string; macAddress: string } = { ipv4Address: '', macAddress: '' }): Promise<NetworkAttachment> {
     const net = this.resolve(mode === 'default' ? 'bridge' : mode);
     const mappings = await this.ports.reserve(containerId, bindings);
     try {
       const [, attached] = await Promise.all([
         this.driver.loopback(containerId, netnsPath),
-        this.driver.attach(net, containerId, netnsPath, 'eth0', mappings, aliases),
+        this.driver.attach(net, containerId, netnsPath, 'eth0', mappings, aliases, fixed),
       ]);
       const gateway = net.ipam[0]?.gateway;
       const endpoint = net.predefined || gateway === undefined ? attached : { ...attached, dnsServer: gateway };

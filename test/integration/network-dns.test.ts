@@ -80,3 +80,48 @@ describe('user-defined networks and their DNS', () => {
     assert.equal((await d.docker(['network', 'rm', 'my-app-network'])).stdout, 'my-app-network\n');
   });
 });
+
+describe('endpoint settings', () => {
+  let d: TestDaemon;
+  before(async () => {
+    d = await TestDaemon.start();
+    const n = d.bip.split('.')[2];
+    await d.docker(['network', 'create', '--subnet', `10.195.${n}.0/24`, 'fixed']);
+    await d.docker(['network', 'create', '--internal', '--subnet', `10.194.${n}.0/24`, 'inside']);
+  });
+  after(async () => { await d?.cleanup(); });
+
+  it('--ip and --mac-address give the container that address on a user-defined network', async () => {
+    const n = d.bip.split('.')[2];
+    const r = await d.docker(['run', '--rm', '--network', 'fixed', '--ip', `10.195.${n}.77`, '--mac-address', '02:42:ac:11:00:77', 'busybox', 'sh', '-c',
+      'ip -4 -o addr show eth0 | awk \'{print $4}\'; cat /sys/class/net/eth0/address']);
+    assert.equal(r.stdout, `10.195.${n}.77/24\n02:42:ac:11:00:77\n`, r.stderr);
+  });
+
+  it('refuses --ip on the default bridge, outside the subnet, and twice the same', async () => {
+    const n = d.bip.split('.')[2];
+    const bridge = await d.docker(['run', '--rm', '--ip', '172.17.0.50', 'busybox', 'true']);
+    assert.match(bridge.stderr, /user specified IP address is supported on user defined networks only/);
+    const outside = await d.docker(['run', '--rm', '--network', 'fixed', '--ip', '10.1.2.3', 'busybox', 'true']);
+    assert.match(outside.stderr, /no configured subnet or ip-range contain the IP address 10\.1\.2\.3/);
+    await d.docker(['run', '-d', '--name', 'holder', '--network', 'fixed', '--ip', `10.195.${n}.88`, 'busybox', 'sleep', '60']);
+    const twice = await d.docker(['run', '--rm', '--network', 'fixed', '--ip', `10.195.${n}.88`, 'busybox', 'true']);
+    assert.equal(twice.code, 125);
+    assert.match(twice.stderr, /Address already in use/);
+    for (const cli of ['berth', 'docker'] as const) {
+      const alias = await d[cli](['run', '--rm', '--network-alias', 'x', 'busybox', 'true']);
+      assert.equal(alias.code, 125);
+      assert.match(alias.stderr, new RegExp(`^${cli}: network-scoped aliases are only supported for user-defined networks\n`));
+    }
+    const api = await d.request('POST', '/v1.47/containers/create', { Image: 'busybox', NetworkingConfig: { EndpointsConfig: { bridge: { Aliases: ['x'] } } } });
+    assert.equal(api.status, 400);
+    assert.match((api.json as { message: string }).message, /network-scoped alias is supported only for containers in user defined networks/);
+    await d.docker(['rm', '-f', 'holder']);
+  });
+
+  it('an --internal network has no way out', async () => {
+    const r = await d.docker(['run', '--rm', '--network', 'inside', 'busybox', 'sh', '-c', 'ip route; timeout 3 wget -q -O- http://deb.debian.org/ >/dev/null 2>&1 || echo cut-off']);
+    assert.doesNotMatch(r.stdout, /default/);
+    assert.match(r.stdout, /cut-off/);
+  });
+});

@@ -41,6 +41,8 @@ export function parseCreateBody(body: unknown, name: string | undefined): Create
   set('attachStderr', optBool(cfg, 'AttachStderr', 'Config.AttachStderr'));
   set('exposedPorts', optObjectMap(cfg, 'ExposedPorts', 'Config.ExposedPorts'));
   set('volumes', optObjectMap(cfg, 'Volumes', 'Config.Volumes'));
+  const legacyMac = optString(cfg, 'MacAddress', 'Config.MacAddress');
+  if (legacyMac !== undefined && legacyMac !== '') (opts['host'] as Record<string, unknown>)['macAddress'] = legacyMac;
   const netConfig = asObject(cfg['NetworkingConfig'], 'NetworkingConfig');
   const endpoints = netConfig === undefined ? undefined : asObject(netConfig['EndpointsConfig'], 'NetworkingConfig.EndpointsConfig');
   if (endpoints !== undefined) {
@@ -52,6 +54,11 @@ export function parseCreateBody(body: unknown, name: string | undefined): Create
     if (name !== undefined && (host['networkMode'] === undefined || host['networkMode'] === 'default')) host['networkMode'] = name;
     const aliases = ep === undefined ? undefined : optStrings(ep, 'Aliases', 'EndpointSettings.Aliases');
     if (aliases !== undefined) host['aliases'] = aliases;
+    const ipam = ep === undefined ? undefined : asObject(ep['IPAMConfig'], 'EndpointSettings.IPAMConfig');
+    const ip = ipam === undefined ? undefined : optString(ipam, 'IPv4Address', 'EndpointIPAMConfig.IPv4Address');
+    if (ip !== undefined && ip !== '') host['ipv4Address'] = ip;
+    const mac = ep === undefined ? undefined : optString(ep, 'MacAddress', 'EndpointSettings.MacAddress');
+    if (mac !== undefined && mac !== '') host['macAddress'] = mac;
   }
   return opts as unknown as CreateOptions;
 }

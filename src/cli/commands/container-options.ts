@@ -23,10 +23,12 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   { name: 'hostname', short: 'h', type: 'string', usage: 'Container host name' },
   { name: 'init', type: 'bool', usage: 'Run an init inside the container that forwards signals and reaps processes' },
   { name: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
+  { name: 'ip', type: 'string', usage: 'IPv4 address (e.g., 172.30.100.104)' },
   { name: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container' },
   { name: 'label-file', type: 'list', usage: 'Read in a line delimited file of labels' },
   { name: 'log-driver', type: 'string', usage: 'Logging driver for the container' },
   { name: 'log-opt', type: 'list', usage: 'Log driver options' },
+  { name: 'mac-address', type: 'string', usage: 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' },
   { name: 'mount', type: 'list', valueName: 'mount', usage: 'Attach a filesystem mount to the container' },
   { name: 'name', type: 'string', usage: 'Assign a name to the container' },
   { name: 'net', type: 'string', valueName: 'network', usage: 'Connect a container to a network', hidden: true },
@@ -51,6 +53,9 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   { name: 'volumes-from', type: 'list', usage: 'Mount volumes from the specified container(s)' },
   { name: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
 ];
+
+/** A mistake the docker CLI reports as "<prog>: <message>" plus the command's help hint, with status 125. */
+export class UsageFailure extends Error {}
 
 export interface CreatePlan {
   readonly name: string | undefined;
@@ -193,7 +198,18 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
   const exposed = { ...exposedPorts(flags.getStrings('expose')), ...Object.fromEntries(published.exposed.map((k) => [k, {}])) };
   if (Object.keys(exposed).length > 0) body.ExposedPorts = exposed;
   const aliases = flags.getStrings('network-alias');
-  if (aliases.length > 0) body.NetworkingConfig = { EndpointsConfig: { [host.NetworkMode ?? 'default']: { Aliases: [...aliases] } } };
+  if (aliases.length > 0 && ['default', 'bridge', 'host', 'none'].includes(host.NetworkMode ?? 'default')) {
+    throw new UsageFailure('network-scoped aliases are only supported for user-defined networks');
+  }
+  const ip = flags.getString('ip');
+  const mac = flags.getString('mac-address');
+  if (aliases.length > 0 || ip !== '' || mac !== '') {
+    body.NetworkingConfig = { EndpointsConfig: { [host.NetworkMode ?? 'default']: {
+      ...(aliases.length > 0 ? { Aliases: [...aliases] } : {}),
+      ...(ip !== '' ? { IPAMConfig: { IPv4Address: ip } } : {}),
+      ...(mac !== '' ? { MacAddress: mac } : {}),
+    } } };
+  }
   const name = flags.getString('name');
   const platform = flags.getString('platform');
   const cidfile = flags.getString('cidfile');

@@ -1,7 +1,7 @@
 import { errorText, startErrorStatus } from '../cli-errors.js';
 import { ExitError, type Command } from '../command.js';
 import { attachOutput, createContainer, proxySignals, runFailure, waitFor } from './container-client.js';
-import { buildCreatePlan, CONTAINER_FLAGS } from './container-options.js';
+import { buildCreatePlan, CONTAINER_FLAGS, UsageFailure } from './container-options.js';
 
 export const command: Command = {
   path: 'container run',
@@ -18,7 +18,13 @@ export const command: Command = {
   args: { kind: 'min', n: 1 },
   async run(ctx, flags, args) {
     const detach = flags.getBool('detach');
-    const plan = buildCreatePlan(flags, args, { detach });
+    let plan;
+    try {
+      plan = buildCreatePlan(flags, args, { detach });
+    } catch (e: unknown) {
+      if (e instanceof UsageFailure) throw runFailure(ctx, 'run', e, 125);
+      throw e;
+    }
     if (plan.body.Tty === true && plan.body.OpenStdin === true && !ctx.stdinIsTTY && !detach) {
       throw new ExitError(1, 'the input device is not a TTY');
     }

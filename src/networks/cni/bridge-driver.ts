@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { formatIpv4, parseCidr, size } from '../cidr.js';
+import { conflict } from '../../engine-error.js';
 import type { Endpoint, NetworkRecord, PortMapping } from '../network.js';
 import { execPlugin, type CniRuntime } from './cni-exec.js';
 
@@ -79,9 +80,27 @@ export class CniBridgeDriver {
     await execPlugin(this.pluginDir, 'ADD', { containerId, netns, ifname: 'lo' }, { cniVersion: CNI_VERSION, name: 'lo', type: 'loopback' });
   }
 
-  async attach(net: NetworkRecord, containerId: string, netns: string, ifname: string, ports: readonly PortMapping[], aliases: readonly string[]): Promise<BridgeEndpointState> {
+  async attach(net: NetworkRecord, containerId: string, netns: string, ifname: string, ports: readonly PortMapping[], aliases: readonly string[],
+    fixed: { ipv4Address: string; macAddress: string } = { ipv4Address: '', macAddress: '' }): Promise<BridgeEndpointState> {
     const rt: CniRuntime = { containerId, netns, ifname };
-    const result = await execPlugin(this.pluginDir, 'ADD', rt, this.bridgeConfig(net)) as CniResult;
+    const config = this.bridgeConfig(net);
+    const subnetBits = net.ipam[0]?.subnet.split('/')[1] ?? '24';
+    if (fixed.ipv4Address !== '' || fixed.macAddress !== '') {
+      config['capabilities'] = { ips: true, mac: true };
+      config['runtimeConfig'] = {
+        ...(fixed.ipv4Address !== '' ? { ips: [`${fixed.ipv4Address}/${subnetBits}`] } : {}),
+        ...(fixed.macAddress !== '' ? { mac: fixed.macAddress } : {}),
+      };
+    }
+    let result: CniResult;
+    try {
+      result = await execPlugin(this.pluginDir, 'ADD', rt, config) as CniResult;
+    } catch (e: unknown) {
+      if (e instanceof Error && /is not available in range set|already reserved/.test(e.message)) {
+        throw conflict(`Address already in use`, e);
+      }
+      throw e;
+    }
     try {
       if (ports.length > 0) await execPlugin(this.pluginDir, 'ADD', rt, this.portmapConfig(net, ports, result));
     } catch (e: unknown) {
