@@ -14,6 +14,8 @@ export interface DaemonConfig {
   /** The default bridge's device and address (dockerd's --bridge and --bip). */
   readonly bridge: string;
   readonly bip: string | undefined;
+  /** daemon.json default-address-pools: where networks without a subnet get one. */
+  readonly addressPools: ReadonlyArray<{ readonly base: string; readonly size: number }>;
 }
 
 export const DEFAULT_SOCKET = 'unix:///run/berth/berth.sock';
@@ -97,6 +99,7 @@ export async function loadDaemonConfig(argv: readonly string[]): Promise<DaemonC
     logMaxSize: typeof logOpts['max-size'] === 'string' ? parseSize(logOpts['max-size']) : undefined,
     bridge: flags.bridge ?? str('bridge') ?? 'berth0',
     bip: flags.bip ?? str('bip'),
+    addressPools: parsePools(file['default-address-pools']),
   };
 }
 
@@ -120,6 +123,18 @@ async function readConfigFile(file: string, explicit: boolean): Promise<Record<s
     throw invalidArgument(`the following directives don't match any configuration option: ${unknown.join(', ')}`);
   }
   return v as Record<string, unknown>;
+}
+
+function parsePools(v: unknown): Array<{ base: string; size: number }> {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw invalidArgument('default-address-pools must be a list of {"base": CIDR, "size": prefix length}');
+  return v.map((p: unknown) => {
+    const o = (typeof p === 'object' && p !== null ? p : {}) as { base?: unknown; size?: unknown };
+    if (typeof o.base !== 'string' || typeof o.size !== 'number' || !Number.isInteger(o.size) || o.size < 1 || o.size > 30) {
+      throw invalidArgument(`invalid default-address-pools entry: ${JSON.stringify(p)}`);
+    }
+    return { base: o.base, size: o.size };
+  });
 }
 
 function parseSize(s: string): number {

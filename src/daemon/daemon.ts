@@ -78,7 +78,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     new PortAllocator(),
     new NetnsManager(layout.netnsDir),
     events,
-    { bridgeName: cfg.bridge, ...(cfg.bip !== undefined ? { bip: cfg.bip } : {}) },
+    { bridgeName: cfg.bridge, addressPools: cfg.addressPools, ...(cfg.bip !== undefined ? { bip: cfg.bip } : {}) },
     (networkId) => containerStore.all().flatMap((r) => (r.state.network?.endpoints ?? [])
       .filter((e) => e.networkId === networkId)
       .map((e) => ({ containerId: r.config.id, name: r.name, endpoint: e as BridgeEndpointState, dns: r.config.host.dns }))),

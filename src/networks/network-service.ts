@@ -17,6 +17,8 @@ export interface NetworkServiceConfig {
   readonly bridgeName: string;
   /** Address and prefix of the default bridge (dockerd's --bip), e.g. 172.17.0.1/16. */
   readonly bip?: string;
+  /** daemon.json default-address-pools; Docker's defaults when empty. */
+  readonly addressPools?: ReadonlyArray<{ readonly base: string; readonly size: number }>;
 }
 
 export interface CreateNetworkOptions {
@@ -330,12 +332,26 @@ export class NetworkService {
     return out;
   }
 
+  /** Subnets to hand out, in order: the configured pools split to their size, or Docker's defaults. */
+  private *candidateSubnets(): Generator<Ipv4Cidr> {
+    const pools = this.cfg.addressPools ?? [];
+    if (pools.length === 0) {
+      for (const p of DEFAULT_POOLS) yield parseCidr(p).cidr;
+      return;
+    }
+    for (const pool of pools) {
+      const base = parseCidr(pool.base).cidr;
+      if (pool.size < base.prefix) continue;
+      const step = 2 ** (32 - pool.size);
+      for (let a = base.base; a < base.base + 2 ** (32 - base.prefix); a += step) yield { base: a, prefix: pool.size };
+    }
+  }
+
   /** The first of Docker's default pools that neither the host nor another network uses. */
   private async freeSubnet(extra: readonly Ipv4Cidr[]): Promise<IpamConfig> {
     const bridges = new Set(this.store.all().map((n) => n.bridgeName).filter((b): b is string => b !== undefined));
     const taken = [...this.inUse(), ...extra, ...(await hostRoutes(bridges))];
-    for (const pool of DEFAULT_POOLS) {
-      const { cidr } = parseCidr(pool);
+    for (const cidr of this.candidateSubnets()) {
       if (!taken.some((t) => overlaps(t, cidr))) return { subnet: formatCidr(cidr), gateway: formatIpv4(firstHost(cidr)) };
     }
     throw new EngineError('forbidden', 'all predefined address pools have been fully subnetted');

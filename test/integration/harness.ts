@@ -70,10 +70,11 @@ export class TestDaemon {
   }
 
   /** Starts a daemon on a fresh private root; with `busybox`, imports busybox:latest. */
-  static async start(opts: { busybox?: boolean; runtime?: string } = {}): Promise<TestDaemon> {
+  static async start(opts: { busybox?: boolean; runtime?: string; daemonJson?: Record<string, unknown> } = {}): Promise<TestDaemon> {
     await checkRequirements();
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-it-'));
     const d = new TestDaemon(root);
+    d.daemonJson = opts.daemonJson ?? {};
     await d.launch(opts.runtime);
     if (opts.busybox !== false) {
       const r = await d.berth(['import', '--change', 'CMD ["sh"]', BUSYBOX_TAR, 'busybox:latest']);
@@ -83,12 +84,13 @@ export class TestDaemon {
   }
 
   private runtime: string | undefined;
+  private daemonJson: Record<string, unknown> = {};
 
   async launch(runtime?: string): Promise<void> {
     this.runtime = runtime ?? this.runtime;
     const args = ['daemon', '-H', this.host, '--data-root', this.dataRoot, '--exec-root', this.execRoot,
       '--pidfile', path.join(this.root, 'berth.pid'), '--config-file', path.join(this.root, 'daemon.json')];
-    await fs.writeFile(path.join(this.root, 'daemon.json'), JSON.stringify({ bridge: this.bridge, bip: this.bip }));
+    await fs.writeFile(path.join(this.root, 'daemon.json'), JSON.stringify({ bridge: this.bridge, bip: this.bip, ...this.daemonJson }));
     if (this.runtime !== undefined) args.push('--runtime', this.runtime);
     const child = spawn(BERTH, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;

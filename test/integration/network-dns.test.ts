@@ -125,3 +125,22 @@ describe('endpoint settings', () => {
     assert.match(r.stdout, /cut-off/);
   });
 });
+
+describe('address pools', () => {
+  let d: TestDaemon;
+  let n = '0';
+  before(async () => {
+    n = String((process.pid % 200) + 1);
+    d = await TestDaemon.start({ daemonJson: { 'default-address-pools': [{ base: `10.193.${n}.0/24`, size: 28 }] } });
+  });
+  after(async () => { await d?.cleanup(); });
+
+  it('networks without a subnet get the next free one from daemon.json\'s default-address-pools', async () => {
+    await d.docker(['network', 'create', 'p1']);
+    await d.docker(['network', 'create', 'p2']);
+    const subnet = async (name: string): Promise<string> =>
+      (await d.docker(['network', 'inspect', name, '-f', '{{range .IPAM.Config}}{{.Subnet}}{{end}}'])).stdout.trim();
+    assert.equal(await subnet('p1'), `10.193.${n}.0/28`);
+    assert.equal(await subnet('p2'), `10.193.${n}.16/28`);
+  });
+});
