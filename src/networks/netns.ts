@@ -9,7 +9,8 @@ const run = promisify(execFile);
 
 /**
  * Network namespaces that outlive any process: `unshare --net=<file>` bind-mounts
- * a new namespace on a file under the exec root; the runtime joins it by path.
+ * a new namespace on a file under the exec root (with loopback up); the runtime
+ * joins it by path.
  */
 export class NetnsManager {
   constructor(private readonly dir: string) {}
@@ -24,7 +25,8 @@ export class NetnsManager {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     await fs.writeFile(file, '');
     try {
-      await run('unshare', [`--net=${file}`, 'true']);
+      // One process both makes the namespace and brings its loopback up.
+      await run('unshare', [`--net=${file}`, 'ip', 'link', 'set', 'lo', 'up']);
     } catch (e: unknown) {
       await fs.rm(file, { force: true });
       throw internal(`cannot create a network namespace: ${e instanceof Error ? e.message : String(e)}`, e);

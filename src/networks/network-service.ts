@@ -208,10 +208,7 @@ export class NetworkService {
     const net = this.resolve(mode === 'default' ? 'bridge' : mode);
     const mappings = await this.ports.reserve(containerId, bindings);
     try {
-      const [, attached] = await Promise.all([
-        this.driver.loopback(containerId, netnsPath),
-        this.driver.attach(net, containerId, netnsPath, 'eth0', mappings, aliases, fixed),
-      ]);
+      const attached = await this.driver.attach(net, containerId, netnsPath, 'eth0', mappings, aliases, fixed);
       const gateway = net.ipam[0]?.gateway;
       const endpoint = net.predefined || gateway === undefined ? attached : { ...attached, dnsServer: gateway };
       this.events.publish('network', 'connect', net.id, { container: containerId, name: net.name, type: 'bridge' });

@@ -20,7 +20,7 @@ export interface BridgeEndpointState extends Endpoint {
 
 /**
  * Bridge networks with the standard CNI plugins: `bridge` (veth and host-local
- * IPAM), `portmap` (published ports) and `loopback`. berth generates their configuration and keeps the results.
+ * IPAM) and `portmap` (published ports). berth generates their configuration and keeps the results.
  */
 export class CniBridgeDriver {
   constructor(
@@ -73,11 +73,6 @@ export class CniBridgeDriver {
       },
       prevResult,
     };
-  }
-
-  /** Brings up loopback in a namespace berth created (the runtime only does that for its own). */
-  async loopback(containerId: string, netns: string): Promise<void> {
-    await execPlugin(this.pluginDir, 'ADD', { containerId, netns, ifname: 'lo' }, { cniVersion: CNI_VERSION, name: 'lo', type: 'loopback' });
   }
 
   async attach(net: NetworkRecord, containerId: string, netns: string, ifname: string, ports: readonly PortMapping[], aliases: readonly string[],
