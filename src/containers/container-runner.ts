@@ -39,11 +39,11 @@ export interface NetworkAttacher {
   connect(containerId: string, mode: string, netnsPath: string, bindings: readonly PortBinding[], aliases: readonly string[], fixed?: { ipv4Address: string; macAddress: string }): Promise<NetworkAttachment>;
   detach(containerId: string, attachment: NetworkAttachment | undefined): Promise<void>;
   restore(containerId: string, attachment: NetworkAttachment): void;
-  connectExtra(containerId: string, networkName: string, netnsPath: string, ifname: string, aliases: readonly string[]): Promise<Endpoint>;
+  connectExtra(containerId: string, networkName: string, netnsPath: string, ifname: string, aliases: readonly string[], ipv4Address?: string): Promise<Endpoint>;
   disconnectEndpoint(containerId: string, netnsPath: string, ep: Endpoint): Promise<void>;
 }
 
-export type ExtraNetworks = ReadonlyArray<{ readonly name: string; readonly aliases: readonly string[] }>;
+export type ExtraNetworks = ReadonlyArray<{ readonly name: string; readonly aliases: readonly string[]; readonly ipv4Address?: string }>;
 
 /**
  * Turns a container's config into a running process: mounts its root
@@ -84,7 +84,7 @@ export class ContainerRunner {
         const endpoints: Endpoint[] = [...primary.endpoints];
         try {
           for (const [i, extra] of extras.entries()) {
-            endpoints.push(await this.networks.connectExtra(config.id, extra.name, p, `eth${i + 1}`, extra.aliases));
+            endpoints.push(await this.networks.connectExtra(config.id, extra.name, p, `eth${i + 1}`, extra.aliases, extra.ipv4Address));
           }
         } catch (e: unknown) {
           await this.networks.detach(config.id, { ...primary, endpoints }).catch(() => undefined);
@@ -168,9 +168,9 @@ export class ContainerRunner {
   }
 
   /** `network connect` of a running container: one more interface in its namespace. */
-  async connectRunning(config: ContainerConfig, paths: ContainerPaths, network: NetworkAttachment, networkName: string, aliases: readonly string[]): Promise<NetworkAttachment> {
+  async connectRunning(config: ContainerConfig, paths: ContainerPaths, network: NetworkAttachment, networkName: string, aliases: readonly string[], ipv4Address?: string): Promise<NetworkAttachment> {
     const ifname = `eth${network.endpoints.length}`;
-    const ep = await this.networks.connectExtra(config.id, networkName, network.netnsPath, ifname, aliases);
+    const ep = await this.networks.connectExtra(config.id, networkName, network.netnsPath, ifname, aliases, ipv4Address);
     const next = { ...network, endpoints: [...network.endpoints, ep] };
     if (ep.dnsServer !== undefined && !network.endpoints.some((e) => e.dnsServer !== undefined)) {
       await this.writeEmbeddedResolvConf(config, paths, ep.dnsServer);

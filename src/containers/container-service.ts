@@ -251,7 +251,7 @@ export class ContainerService {
    * `network connect`: joins another network now (running) or at the next start.
    * `network` is the network's canonical name, `networkId` its ID.
    */
-  async connectNetwork(idOrName: string, network: { id: string; name: string }, aliases: readonly string[]): Promise<void> {
+  async connectNetwork(idOrName: string, network: { id: string; name: string }, aliases: readonly string[], ipv4Address = ''): Promise<void> {
     const id = this.resolve(idOrName).config.id;
     await this.locks.run(id, async () => {
       const rec = this.resolve(id);
@@ -260,14 +260,16 @@ export class ContainerService {
         throw new EngineError('forbidden', `container sharing network namespace with another container or host cannot be connected to any other network`);
       }
       const extras = rec.state.extraNetworks ?? [];
+      this.d.resolveNetwork?.(network.name, { ipv4Address, macAddress: '', aliases });
       if (mode === network.name || extras.some((e) => e.name === network.name)) {
         throw new EngineError('forbidden', `endpoint with name ${rec.name} already exists in network ${network.name}`);
       }
       let attachment = rec.state.network;
       if (attachment !== undefined && isRunningStatus(rec.state.status)) {
-        attachment = await this.d.runner.connectRunning(rec.config, this.paths(id), attachment, network.name, aliases);
+        attachment = await this.d.runner.connectRunning(rec.config, this.paths(id), attachment, network.name, aliases, ipv4Address);
       }
-      await this.save(rec, { extraNetworks: [...extras, { name: network.name, aliases: [...aliases] }], network: attachment });
+      const extra = { name: network.name, aliases: [...aliases], ...(ipv4Address !== '' ? { ipv4Address } : {}) };
+      await this.save(rec, { extraNetworks: [...extras, extra], network: attachment });
     });
   }
 

@@ -87,7 +87,7 @@ export interface ContainerState {
   /** The network side of the current run (namespace, endpoints, ports); undefined when stopped. */
   readonly network?: NetworkAttachment | undefined;
   /** Networks joined with `network connect`, besides the one of HostConfig.NetworkMode. */
-  readonly extraNetworks?: ReadonlyArray<{ readonly name: string; readonly aliases: readonly string[] }>;
+  readonly extraNetworks?: ReadonlyArray<{ readonly name: string; readonly aliases: readonly string[]; readonly ipv4Address?: string }>;
 }
 
 export interface ContainerRecord {

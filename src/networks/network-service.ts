@@ -220,10 +220,10 @@ export class NetworkService {
   }
 
   /** Adds an endpoint on another network to a running container's namespace (interface `ifname`). */
-  async connectExtra(containerId: string, networkName: string, netnsPath: string, ifname: string, aliases: readonly string[]): Promise<BridgeEndpointState> {
+  async connectExtra(containerId: string, networkName: string, netnsPath: string, ifname: string, aliases: readonly string[], ipv4Address = ''): Promise<BridgeEndpointState> {
     const net = this.resolve(networkName);
     if (net.driver !== 'bridge') throw new EngineError('forbidden', `container cannot be connected to network ${net.name} of driver ${net.driver}`);
-    const ep = await this.driver.attach(net, containerId, netnsPath, ifname, [], aliases);
+    const ep = await this.driver.attach(net, containerId, netnsPath, ifname, [], aliases, { ipv4Address, macAddress: '' });
     this.events.publish('network', 'connect', net.id, { container: containerId, name: net.name, type: 'bridge' });
     const gateway = net.ipam[0]?.gateway;
     return net.predefined || gateway === undefined ? ep : { ...ep, dnsServer: gateway };

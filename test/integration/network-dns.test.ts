@@ -119,6 +119,15 @@ describe('endpoint settings', () => {
     await d.docker(['rm', '-f', 'holder']);
   });
 
+  it('network connect --ip gives a running container that address on the network', async () => {
+    const n = d.bip.split('.')[2];
+    await d.docker(['run', '-d', '--name', 'joiner', 'busybox', 'sleep', '60']);
+    assert.equal((await d.docker(['network', 'connect', '--ip', `10.195.${n}.99`, 'fixed', 'joiner'])).code, 0);
+    const ip = await d.docker(['inspect', '-f', '{{(index .NetworkSettings.Networks "fixed").IPAddress}}', 'joiner']);
+    assert.equal(ip.stdout, `10.195.${n}.99\n`);
+    await d.docker(['rm', '-f', 'joiner']);
+  });
+
   it('an --internal network has no way out', async () => {
     const r = await d.docker(['run', '--rm', '--network', 'inside', 'busybox', 'sh', '-c', 'ip route; timeout 3 wget -q -O- http://deb.debian.org/ >/dev/null 2>&1 || echo cut-off']);
     assert.doesNotMatch(r.stdout, /default/);

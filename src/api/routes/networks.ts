@@ -10,7 +10,7 @@ type NetworkBackend = Pick<NetworkService, 'list' | 'resolve' | 'create' | 'remo
 
 /** What network connect/disconnect need from the containers. */
 export interface ContainerNetworking {
-  connectNetwork(idOrName: string, network: { id: string; name: string }, aliases: readonly string[]): Promise<void>;
+  connectNetwork(idOrName: string, network: { id: string; name: string }, aliases: readonly string[], ipv4Address: string): Promise<void>;
   disconnectNetwork(idOrName: string, network: { id: string; name: string }): Promise<void>;
 }
 
@@ -116,8 +116,8 @@ export function networkRoutes(router: Router, svc: NetworkBackend, containers: C
       if (container === '') throw invalidArgument('no container specified');
       const ep = asObject(body['EndpointConfig'], 'NetworkConnectRequest.EndpointConfig') ?? {};
       const ipam = asObject(ep['IPAMConfig'], 'EndpointSettings.IPAMConfig');
-      if (ipam !== undefined && (optString(ipam, 'IPv4Address') ?? '') !== '') throw notImplemented('--ip is not supported yet');
-      await containers.connectNetwork(container, { id: n.id, name: n.name }, optStrings(ep, 'Aliases', 'EndpointSettings.Aliases') ?? []);
+      const ip = ipam === undefined ? '' : optString(ipam, 'IPv4Address', 'EndpointIPAMConfig.IPv4Address') ?? '';
+      await containers.connectNetwork(container, { id: n.id, name: n.name }, optStrings(ep, 'Aliases', 'EndpointSettings.Aliases') ?? [], ip);
       ctx.sendStatus(200);
     })
     .add('POST', '/networks/{id}/disconnect', async (ctx) => {
