@@ -13,6 +13,7 @@ export interface CliContext {
   err(text: string): void;
   readonly stdinIsTTY: boolean;
   readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
 }
 
 export type ArgsRule =

@@ -175,6 +175,7 @@ function makeContext(host: string): CliContext & { warmUp(): void } {
     err: (text) => { process.stderr.write(text); },
     stdinIsTTY: process.stdin.isTTY === true,
     stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
   };
   clients.set(ctx, client);
   return ctx;

@@ -18,6 +18,7 @@ export interface HostConfigRequest {
   Binds?: string[];
   Tmpfs?: Record<string, string>;
   Mounts?: unknown[];
+  VolumesFrom?: string[];
   PortBindings?: Record<string, Array<{ HostIp: string; HostPort: string }>>;
   PublishAllPorts?: boolean;
 }
@@ -281,4 +282,56 @@ export interface NetworkConnectRequest {
 export interface NetworkDisconnectRequest {
   Container: string;
   Force: boolean;
+}
+
+/** A volume as GET /volumes/{name} and GET /volumes list it (docker's volume.Volume). */
+export interface VolumeResponse {
+  ClusterVolume?: VolumeClusterInfo | null;
+  CreatedAt?: string;
+  Driver: string;
+  Labels: Record<string, string> | null;
+  Mountpoint: string;
+  Name: string;
+  Options: Record<string, string> | null;
+  Scope: string;
+  Status?: Record<string, unknown> | null;
+  UsageData?: { RefCount: number; Size: number } | null;
+}
+
+/** The parts of a cluster volume that `volume ls` shows. */
+export interface VolumeClusterInfo {
+  Spec?: { Group?: string; Availability?: string };
+  Info?: { VolumeID?: string } | null;
+  PublishStatus?: unknown[] | null;
+}
+
+/** GET /volumes. */
+export interface VolumeListResponse {
+  Volumes: VolumeResponse[] | null;
+  Warnings: string[] | null;
+}
+
+/** A cluster volume's spec, as `volume create` sends it when a cluster option is set. */
+export interface VolumeClusterSpecRequest {
+  Group?: string;
+  AccessMode: { Scope?: string; Sharing?: string; MountVolume?: Record<string, never>; BlockVolume?: Record<string, never> };
+  AccessibilityRequirements: { Requisite?: Array<{ Segments: Record<string, string> }>; Preferred?: Array<{ Segments: Record<string, string> }> };
+  CapacityRange: { RequiredBytes: number; LimitBytes: number };
+  Secrets?: Array<{ Key: string; Secret: string }>;
+  Availability?: string;
+}
+
+/** POST /volumes/create; Go leaves out empty fields. */
+export interface VolumeCreateRequest {
+  ClusterVolumeSpec?: VolumeClusterSpecRequest;
+  Driver?: string;
+  DriverOpts?: Record<string, string>;
+  Labels?: Record<string, string>;
+  Name?: string;
+}
+
+/** POST /volumes/prune. */
+export interface VolumePruneResponse {
+  VolumesDeleted: string[] | null;
+  SpaceReclaimed: number;
 }

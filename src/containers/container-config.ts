@@ -11,6 +11,7 @@ export function defaultHostOptions(): HostOptions {
     networkMode: 'bridge', autoRemove: false, restartPolicy: { name: 'no', maximumRetryCount: 0 },
     privileged: false, capAdd: [], capDrop: [], readonlyRootfs: false, shmSize: DEFAULT_SHM_SIZE,
     dns: [], dnsSearch: [], dnsOptions: [], extraHosts: [], init: false, portBindings: [], publishAllPorts: false, aliases: [], ipv4Address: '', macAddress: '',
+    mounts: [], binds: [], tmpfs: {}, volumesFrom: [],
     logConfig: { type: 'json-file', config: {} },
   };
 }

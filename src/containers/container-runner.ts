@@ -1,17 +1,24 @@
+import { execFile } from 'node:child_process';
 import { promises as fs, existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import type { Endpoint, NetworkAttachment, PortBinding } from '../networks/network.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
-import { DEFAULT_PATH, generateSpec, type BindMount, type NetworkNamespace } from '../runtime/oci-spec.js';
+import { DEFAULT_PATH, generateSpec, type BindMount, type NetworkNamespace, type OciMount } from '../runtime/oci-spec.js';
 import type { CgroupInfo } from '../runtime/runtime-select.js';
 import { resolveInRoot } from '../rootfs/resolve-in-root.js';
 import { resolveUser } from '../rootfs/user-lookup.js';
 import { mountAt, unmount } from '../snapshots/mounter.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
+import { internal, invalidArgument } from '../engine-error.js';
 import { mergeEnv } from './container-config.js';
 import type { ContainerConfig } from './container.js';
+import type { VolumeBackend } from './mount-resolver.js';
+import { tmpfsOptions, type MountPoint } from './mounts.js';
 import { hostsFile, resolvConf } from './etc-files.js';
+
+const runTool = promisify(execFile);
 
 export interface ContainerPaths {
   readonly dir: string;
@@ -58,6 +65,7 @@ export class ContainerRunner {
     private readonly snapshots: Snapshotter,
     private readonly cgroups: CgroupInfo,
     private readonly networks: NetworkAttacher,
+    private readonly volumes?: VolumeBackend,
   ) {
     this.thermalPaths = [];
     for (let cpu = 0; cpu < os.cpus().length; cpu++) {
@@ -94,7 +102,7 @@ export class ContainerRunner {
       }),
     ]);
     if (created.status === 'rejected' || network.status === 'rejected') {
-      if (created.status === 'fulfilled') await this.cleanup(config.id, paths, undefined).catch(() => undefined);
+      if (created.status === 'fulfilled') await this.cleanup(config.id, paths, undefined, config.host.mounts).catch(() => undefined);
       await this.networks.detach(config.id, network.status === 'fulfilled' ? network.value : undefined).catch(() => undefined);
       throw created.status === 'rejected' ? created.reason : (network as PromiseRejectedResult).reason;
     }
@@ -105,7 +113,7 @@ export class ContainerRunner {
       if (dns !== undefined) await this.writeEmbeddedResolvConf(config, paths, dns);
       await this.runtime.startCreated(config.id);
     } catch (e: unknown) {
-      await this.cleanup(config.id, paths, network.value).catch(() => undefined);
+      await this.cleanup(config.id, paths, network.value, config.host.mounts).catch(() => undefined);
       throw e;
     }
     return { pid: created.value.pid, network: network.value };
@@ -113,6 +121,7 @@ export class ContainerRunner {
 
   private async create(config: ContainerConfig, name: string, paths: ContainerPaths, netns: Promise<string | undefined>): Promise<{ pid: number }> {
     await mountAt(this.snapshots.mounts(config.id), paths.rootfs);
+    const acquired: string[] = [];
     try {
       const netnsPath = await netns;
       const user = await resolveUser(paths.rootfs, config.user);
@@ -128,6 +137,7 @@ export class ContainerRunner {
         { source: paths.hostsPath, destination: '/etc/hosts', readonly: false },
         { source: paths.resolvConfPath, destination: '/etc/resolv.conf', readonly: false },
       ];
+      const extraMounts = await this.containerMounts(config.host.mounts, paths.rootfs, acquired);
       const network: NetworkNamespace = config.host.networkMode === 'host' ? { kind: 'host' }
         : netnsPath !== undefined ? { kind: 'path', path: netnsPath } : { kind: 'private' };
       const spec = generateSpec({
@@ -152,19 +162,57 @@ export class ContainerRunner {
         binds,
         thermalThrottlePaths: this.thermalPaths,
       });
+      (spec['mounts'] as OciMount[]).push(...extraMounts);
       await fs.writeFile(path.join(paths.dir, 'config.json'), JSON.stringify(spec));
       return await this.runtime.create({
         id: config.id, name, bundle: paths.dir, logPath: paths.logPath, terminal: config.tty, stdin: config.openStdin,
       });
     } catch (e: unknown) {
       await unmount(paths.rootfs).catch(() => undefined);
+      for (const name of acquired) await this.volumes?.release(name);
       throw e;
     }
   }
 
-  /** Releases what a stopped container held: the runtime's state, the rootfs mount, its network. */
-  async cleanup(id: string, paths: ContainerPaths, network: NetworkAttachment | undefined): Promise<void> {
+  /**
+   * Releases what a stopped container held: the runtime's state, the rootfs
+   * mount, its network, and the volumes it had (`mounts`: those it acquired).
+   */
+  async cleanup(id: string, paths: ContainerPaths, network: NetworkAttachment | undefined, mounts: readonly MountPoint[]): Promise<void> {
     await Promise.all([this.runtime.delete(id), unmount(paths.rootfs), this.networks.detach(id, network)]);
+    for (const m of mounts) if (m.type === 'volume') await this.volumes?.release(m.name);
+  }
+
+  /**
+   * The OCI mounts of the container's volumes, binds and tmpfs, parents first.
+   * A new, empty volume gets the image's content at its path first (copy-up).
+   */
+  private async containerMounts(mounts: readonly MountPoint[], rootfs: string, acquired: string[]): Promise<OciMount[]> {
+    const sorted = [...mounts].sort((a, b) => a.destination.split('/').length - b.destination.split('/').length);
+    const out: OciMount[] = [];
+    for (const m of sorted) {
+      if (m.type === 'tmpfs') {
+        const opts = tmpfsOptions(m.options);
+        if (!opts.some((o) => o.startsWith('mode='))) opts.push('mode=1777');
+        out.push({ destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: opts });
+        continue;
+      }
+      let source: string;
+      if (m.type === 'volume') {
+        if (this.volumes === undefined) throw internal('volumes are not available');
+        source = await this.volumes.acquire(m.name);
+        acquired.push(m.name);
+        if (!m.noCopy) await copyUp(rootfs, m.destination, source);
+      } else {
+        source = m.source;
+        if (!(await fs.stat(source).then(() => true, () => false))) {
+          throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${source}`);
+        }
+      }
+      const propagation = m.type === 'bind' ? m.propagation : 'rprivate';
+      out.push({ destination: m.destination, type: 'bind', source, options: ['rbind', propagation, m.readonly ? 'ro' : 'rw'] });
+    }
+    return out;
   }
 
   /** `network connect` of a running container: one more interface in its namespace. */
@@ -187,8 +235,9 @@ export class ContainerRunner {
   }
 
   /** After a daemon restart, a running container keeps what it holds. */
-  restore(id: string, network: NetworkAttachment | undefined): void {
+  restore(id: string, network: NetworkAttachment | undefined, mounts: readonly MountPoint[]): void {
     if (network !== undefined) this.networks.restore(id, network);
+    for (const m of mounts) if (m.type === 'volume') this.volumes?.restore(m.name);
   }
 
   /**
@@ -238,4 +287,25 @@ export function publishedPorts(config: ContainerConfig): PortBinding[] {
     }
   }
   return out;
+}
+
+/**
+ * Docker's copy-up: a volume that is still empty, mounted where the image has
+ * content, first gets that content (with owners and modes, with cp -a).
+ */
+async function copyUp(rootfs: string, destination: string, volumeData: string): Promise<void> {
+  if ((await fs.readdir(volumeData).catch(() => ['?'])).length > 0) return;
+  const src = await resolveInRoot(rootfs, destination);
+  const st = await fs.lstat(src).catch(() => undefined);
+  if (st === undefined || !st.isDirectory()) return;
+  if ((await fs.readdir(src)).length === 0) {
+    await fs.chown(volumeData, st.uid, st.gid);
+    await fs.chmod(volumeData, st.mode & 0o7777);
+    return;
+  }
+  try {
+    await runTool('cp', ['-a', `${src}/.`, `${volumeData}/`]);
+  } catch (e: unknown) {
+    throw internal(`copying image content into volume at ${destination}: ${e instanceof Error ? e.message : String(e)}`, e);
+  }
 }

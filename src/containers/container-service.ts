@@ -10,11 +10,16 @@ import type { OciRuntime } from '../runtime/oci-runtime.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { KeyedMutex } from '../sync/mutex.js';
 import { buildContainerConfig } from './container-config.js';
+import { resolveMounts, type VolumeBackend } from './mount-resolver.js';
 import { matchContainer, validateContainerFilters, type ContainerFilters } from './container-filters.js';
 import { containerPaths, type ContainerPaths, type ContainerRunner } from './container-runner.js';
 import type { ContainerStore } from './container-store.js';
 import { initialState, isRunningStatus, type ContainerRecord, type ContainerState } from './container.js';
 import type { CreateOptions } from './create-options.js';
+import type { MountPoint } from './mounts.js';
+import path from 'node:path';
+import type { ToHostPath } from '../rootfs/resolve-in-root.js';
+import { isMountPoint, mountAt, unmount } from '../snapshots/mounter.js';
 import { isValidName, randomName } from './name-generator.js';
 import { parseSignal } from './signals.js';
 import { assertTransition } from './state-machine.js';
@@ -44,6 +49,8 @@ export interface ListOptions {
 
 export interface ContainerView {
   readonly record: ContainerRecord;
+  /** The container's mounts with the host path of each (a volume's content directory). */
+  readonly mounts: ReadonlyArray<MountPoint & { readonly hostPath: string }>;
   /** The image as lists show it: the name given at create, or the image ID once that name points elsewhere. */
   readonly imageShown: string;
   readonly paths: ContainerPaths;
@@ -71,6 +78,8 @@ export interface ContainerServiceDeps {
   readonly events: EventBus;
   /** Bytes used by the image's layers (for SizeRootFs). */
   readonly imageSize: (id: Digest) => number;
+  /** Volumes for mounts (optional: without it, containers have no mounts). */
+  readonly volumes?: VolumeBackend;
   /** The canonical name of the network a container asks for (throws when there is none such). */
   readonly resolveNetwork?: (mode: string, endpoint: { ipv4Address: string; macAddress: string; aliases: readonly string[] }) => string;
   /** Called after a container is gone (its image's layers may be free now). */
@@ -106,6 +115,49 @@ export class ContainerService {
     return rec;
   }
 
+  /**
+   * Runs `fn` with the container's filesystem reachable from the host: its root
+   * (mounted for the time of `fn` if the container is not running) and its
+   * volumes and binds, through a path mapper. Used by cp, export and friends.
+   */
+  async withFilesystem<T>(idOrName: string, fn: (toHost: ToHostPath, rec: ContainerRecord) => Promise<T>): Promise<T> {
+    const id = this.resolve(idOrName).config.id;
+    return this.locks.run(id, async () => {
+      const rec = this.resolve(id);
+      const paths = this.paths(id);
+      const wasMounted = await isMountPoint(paths.rootfs);
+      if (!wasMounted) await mountAt(this.d.snapshots.mounts(id), paths.rootfs);
+      try {
+        const binds = rec.config.host.mounts
+          .map((m) => ({ dest: m.destination, host: m.type === 'volume' ? this.d.volumes?.mountpoint(m.name) : m.type === 'bind' ? m.source : undefined }))
+          .filter((m): m is { dest: string; host: string } => m.host !== undefined)
+          .sort((a, b) => b.dest.length - a.dest.length);
+        const toHost: ToHostPath = (cp) => {
+          const m = binds.find((b) => cp === b.dest || cp.startsWith(`${b.dest}/`));
+          return m === undefined ? path.join(paths.rootfs, cp) : path.join(m.host, cp.slice(m.dest.length));
+        };
+        return await fn(toHost, rec);
+      } finally {
+        if (!wasMounted) await unmount(paths.rootfs);
+      }
+    });
+  }
+
+  /** Containers whose mounts use a volume (any state), for volume removal. */
+  usersOfVolume(name: string): string[] {
+    return this.d.store.all()
+      .filter((r) => r.config.host.mounts.some((m) => m.type === 'volume' && m.name === name))
+      .map((r) => r.config.id);
+  }
+
+  /** Anonymous volumes go with their container (`rm -v`, `--rm`), unless another one uses them. */
+  private async removeAnonymousVolumes(mounts: readonly MountPoint[]): Promise<void> {
+    for (const m of mounts) {
+      if (m.type !== 'volume' || !m.anonymous || this.usersOfVolume(m.name).length > 0) continue;
+      await this.d.volumes?.remove(m.name).catch(() => undefined);
+    }
+  }
+
   /** Containers that use an image, for image removal. */
   usersOfImage(imageId: Digest): Array<{ id: string; running: boolean }> {
     return this.d.store.all()
@@ -128,8 +180,19 @@ export class ContainerService {
       if (mode !== undefined && mode !== '' && mode !== 'default') opts = { ...opts, host: { ...opts.host, networkMode } };
     }
     const id = randomBytes(32).toString('hex');
-    const config = buildContainerConfig(id, new Date().toISOString(), opts, image.id, image.defaults, os.hostname());
-    const name = this.reserveName(opts.name, id);
+    let config = buildContainerConfig(id, new Date().toISOString(), opts, image.id, image.defaults, os.hostname());
+    const mounts = this.d.volumes === undefined ? [] : await resolveMounts(
+      opts.mountRequests ?? [], config.host.volumesFrom, Object.keys(config.volumes), this.d.volumes,
+      (n) => this.find(n)?.config.host.mounts,
+    );
+    config = { ...config, host: { ...config.host, mounts } };
+    let name: string;
+    try {
+      name = this.reserveName(opts.name, id);
+    } catch (e: unknown) {
+      await this.removeAnonymousVolumes(mounts);
+      throw e;
+    }
     try {
       await fs.mkdir(this.d.store.dirOf(id), { mode: 0o710 });
       await fs.writeFile(this.paths(id).logPath, '', { mode: 0o640 });
@@ -139,6 +202,7 @@ export class ContainerService {
       this.names.delete(name);
       await this.d.snapshots.remove(id).catch(() => undefined);
       await fs.rm(this.d.store.dirOf(id), { recursive: true, force: true });
+      await this.removeAnonymousVolumes(mounts);
       throw e;
     }
     this.publish('create', this.resolve(id));
@@ -244,6 +308,7 @@ export class ContainerService {
       if (current.state.status === 'removing') throw conflict(`removal of container ${idOrName} is already in progress`);
       if (isRunningStatus(current.state.status)) throw conflict(`cannot remove container "/${current.name}": container is running: stop the container before removing or force remove`);
       await this.destroyLocked(current, current.state.status === 'exited' || current.state.status === 'created');
+      if (opts.volumes === true) await this.removeAnonymousVolumes(current.config.host.mounts);
     });
   }
 
@@ -441,7 +506,10 @@ export class ContainerService {
       exitedRec = await this.finishExitLocked(rec, exit.exitCode, exit.finishedAt);
       for (const l of [...(this.exitListeners.get(id) ?? [])]) l(exitedRec);
       // --rm: the container goes right away, in the same critical section.
-      if (exitedRec.config.host.autoRemove) await this.destroyLocked(exitedRec, true);
+      if (exitedRec.config.host.autoRemove) {
+        await this.destroyLocked(exitedRec, true);
+        await this.removeAnonymousVolumes(exitedRec.config.host.mounts);
+      }
     });
   }
 
@@ -460,7 +528,7 @@ export class ContainerService {
         continue;
       }
       if (!isRunningStatus(status)) {
-        await this.d.runner.cleanup(id, this.paths(id), rec.state.network).catch(() => undefined);
+        await this.d.runner.cleanup(id, this.paths(id), rec.state.network, []).catch(() => undefined);
         if (rec.state.network !== undefined) await this.save(rec, { network: undefined });
         continue;
       }
@@ -473,7 +541,7 @@ export class ContainerService {
       const monitored = await this.d.runtime.monitorAlive(id);
       const st = monitored ? undefined : await this.d.runtime.state(id);
       if (monitored || st?.status === 'running' || st?.status === 'paused') {
-        this.d.runner.restore(id, rec.state.network);
+        this.d.runner.restore(id, rec.state.network, rec.config.host.mounts);
         continue;
       }
       // Neither the monitor nor the container is left, and nobody recorded how it ended.
@@ -491,7 +559,7 @@ export class ContainerService {
       rec.config.host.autoRemove
         ? Promise.resolve<ContainerRecord>({ ...rec, state: { ...rec.state, status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString() } })
         : this.save(rec, { status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString(), network: undefined }),
-      this.d.runner.cleanup(rec.config.id, paths, rec.state.network).catch(() => undefined),
+      this.d.runner.cleanup(rec.config.id, paths, rec.state.network, rec.config.host.mounts).catch(() => undefined),
     ]);
     this.publish('die', updated, { exitCode: String(exitCode) });
     return updated;
@@ -504,7 +572,7 @@ export class ContainerService {
    */
   private async destroyLocked(rec: ContainerRecord, cleanedUp = false): Promise<void> {
     const id = rec.config.id;
-    if (!cleanedUp) await this.d.runner.cleanup(id, this.paths(id), rec.state.network);
+    if (!cleanedUp) await this.d.runner.cleanup(id, this.paths(id), rec.state.network, []);
     const { purged } = await this.d.store.delete(id);
     if (this.names.get(rec.name) === id) this.names.delete(rec.name);
     this.publish('destroy', rec);
@@ -587,7 +655,10 @@ export class ContainerService {
 
   private async view(rec: ContainerRecord, size: boolean): Promise<ContainerView> {
     const imageShown = this.d.images.currentId(rec.config.image) === rec.config.imageId ? rec.config.image : rec.config.imageId;
-    const base = { record: rec, imageShown, paths: this.paths(rec.config.id), runtime: this.d.runner.runtimeName };
+    const mounts = rec.config.host.mounts.map((m) => ({
+      ...m, hostPath: m.type === 'volume' ? this.d.volumes?.mountpoint(m.name) ?? '' : m.type === 'bind' ? m.source : '',
+    }));
+    const base = { record: rec, imageShown, mounts, paths: this.paths(rec.config.id), runtime: this.d.runner.runtimeName };
     if (!size) return base;
     const sizeRw = await this.d.snapshots.usage(rec.config.id);
     return { ...base, sizeRw, sizeRootFs: sizeRw + this.d.imageSize(rec.config.imageId) };

@@ -1,5 +1,6 @@
 import type { Digest } from '../content/digest.js';
 import type { NetworkAttachment, PortBinding } from '../networks/network.js';
+import type { MountPoint } from './mounts.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -34,6 +35,12 @@ export interface HostOptions {
   readonly publishAllPorts: boolean;
   /** `--network-alias` (user-defined networks). */
   readonly aliases: readonly string[];
+  /** Volumes, binds and tmpfs mounts, resolved at create. */
+  readonly mounts: readonly MountPoint[];
+  /** What the request said, echoed by inspect (HostConfig.Binds, Tmpfs, VolumesFrom). */
+  readonly binds: readonly string[];
+  readonly tmpfs: Readonly<Record<string, string>>;
+  readonly volumesFrom: readonly string[];
   /** `--ip` and `--mac-address` on the primary network ("" when not asked for). */
   readonly ipv4Address: string;
   readonly macAddress: string;

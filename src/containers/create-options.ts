@@ -1,4 +1,5 @@
 import type { HostOptions } from './container.js';
+import type { MountRequest } from './mounts.js';
 
 /** What a client asks for when creating a container (native form of Docker's create body). */
 export interface CreateOptions {
@@ -23,4 +24,6 @@ export interface CreateOptions {
   readonly exposedPorts?: Readonly<Record<string, object>>;
   readonly volumes?: Readonly<Record<string, object>>;
   readonly host?: Partial<HostOptions>;
+  /** Mounts asked for with -v, --mount and --tmpfs (resolved into host.mounts at create). */
+  readonly mountRequests?: readonly MountRequest[];
 }

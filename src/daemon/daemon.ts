@@ -8,6 +8,10 @@ import { createApiServer } from '../api/http-server.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { imageRoutes } from '../api/routes/images.js';
 import { networkRoutes } from '../api/routes/networks.js';
+import { volumeRoutes } from '../api/routes/volumes.js';
+import { archiveRoutes } from '../api/routes/archive.js';
+import { VolumeService } from '../volumes/volume-service.js';
+import { VolumeStore } from '../volumes/volume-store.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { Router } from '../api/router.js';
 import { ContainerRunner } from '../containers/container-runner.js';
@@ -85,7 +89,10 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     log,
   );
   await networks.init();
-  const runner = new ContainerRunner(runtime, snapshots, cgroups, networks);
+  const volumeStore = new VolumeStore(layout.volumesDir);
+  await volumeStore.load();
+  const volumes = new VolumeService(volumeStore, events, (name) => containers?.usersOfVolume(name) ?? []);
+  const runner = new ContainerRunner(runtime, snapshots, cgroups, networks, volumes);
 
   // The two services need each other (an image in use cannot be removed; a
   // container is made from an image): each gets a narrow view of the other.
@@ -107,7 +114,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     },
   };
   containers = new ContainerService({
-    store: containerStore, runner, runtime, snapshots, images: imageLookup, events,
+    store: containerStore, runner, runtime, snapshots, images: imageLookup, events, volumes,
     // Docker answers 400 here, not 404: a 404 would make clients try to pull the image.
     resolveNetwork: (mode, endpoint) => {
       const n = networks.find(mode);
@@ -151,6 +158,8 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   containerRoutes(router, containerService);
   imageRoutes(router, images);
   networkRoutes(router, networks, containerService);
+  volumeRoutes(router, volumes);
+  archiveRoutes(router, containerService);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();

@@ -19,6 +19,7 @@ import { EngineError } from '../engine-error.js';
  *   containers/<id>/config.json       OCI bundle config; rootfs/ is the overlay mountpoint
  *   containers/<id>/container.log     the log conmon writes (k8s-file format)
  *   containers/<id>/hosts, hostname, resolv.conf
+ *   volumes/<name>/volume.json, _data volume record and content
  *   networks/<id>.json                network record
  *   networks/ipam/<cni-name>/<ip>     address leases (CNI host-local)
  *
@@ -44,6 +45,7 @@ export interface Layout {
   readonly snapshotsDir: string;
   readonly containersDir: string;
   readonly networksDir: string;
+  readonly volumesDir: string;
   readonly netnsDir: string;
   readonly exitsDir: string;
   readonly conmonPidDir: string;
@@ -62,6 +64,7 @@ export function layoutFor(dataRoot: string, execRoot: string): Layout {
     snapshotsDir: path.join(dataRoot, 'snapshots'),
     containersDir: path.join(dataRoot, 'containers'),
     networksDir: path.join(dataRoot, 'networks'),
+    volumesDir: path.join(dataRoot, 'volumes'),
     netnsDir: path.join(execRoot, 'netns'),
     exitsDir: path.join(execRoot, 'exits'),
     conmonPidDir: path.join(execRoot, 'conmon'),

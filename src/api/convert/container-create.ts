@@ -2,6 +2,7 @@ import { invalidArgument, notImplemented } from '../../engine-error.js';
 import type { HostOptions, RestartPolicyName } from '../../containers/container.js';
 import type { CreateOptions } from '../../containers/create-options.js';
 import type { PortBinding } from '../../networks/network.js';
+import { parseBind, parseTmpfs, type MountRequest } from '../../containers/mounts.js';
 import {
   asObject, optBool, optNumber, optObjectMap, optString, optStringMap, optStrings, optStrSlice, type JsonObject,
 } from './json-fields.js';
@@ -43,6 +44,13 @@ export function parseCreateBody(body: unknown, name: string | undefined): Create
   set('volumes', optObjectMap(cfg, 'Volumes', 'Config.Volumes'));
   const legacyMac = optString(cfg, 'MacAddress', 'Config.MacAddress');
   if (legacyMac !== undefined && legacyMac !== '') (opts['host'] as Record<string, unknown>)['macAddress'] = legacyMac;
+  const hcRaw = asObject(cfg['HostConfig'], 'ContainerConfigWrapper.HostConfig') ?? {};
+  const host0 = opts['host'] as Record<string, unknown>;
+  opts['mountRequests'] = [
+    ...((host0['binds'] as string[] | undefined) ?? []).map(parseBind),
+    ...(Array.isArray(hcRaw['Mounts']) ? (hcRaw['Mounts'] as unknown[]).map(parseMountObject) : []),
+    ...Object.entries((host0['tmpfs'] as Record<string, string> | undefined) ?? {}).map(([d, o]) => parseTmpfs(d, o)),
+  ];
   const netConfig = asObject(cfg['NetworkingConfig'], 'NetworkingConfig');
   const endpoints = netConfig === undefined ? undefined : asObject(netConfig['EndpointsConfig'], 'NetworkingConfig.EndpointsConfig');
   if (endpoints !== undefined) {
@@ -100,13 +108,51 @@ function parseHostConfig(hc: JsonObject): Partial<HostOptions> {
     if (type !== '' && type !== 'json-file' && type !== 'local' && type !== 'k8s-file') throw notImplemented(`logging driver ${type} is not supported yet`);
     set('logConfig', { type: 'json-file', config: optStringMap(lc, 'Config', 'HostConfig.LogConfig.Config') ?? {} });
   }
-  // Parts of Docker's HostConfig that other pieces of berth will bring: refuse rather than ignore.
-  const binds = optStrings(hc, 'Binds', 'HostConfig.Binds') ?? [];
-  const mounts = Array.isArray(hc['Mounts']) ? hc['Mounts'] : [];
-  if (binds.length > 0 || mounts.length > 0) throw notImplemented('volumes and bind mounts are not supported yet');
+  set('binds', optStrings(hc, 'Binds', 'HostConfig.Binds'));
+  set('tmpfs', optStringMap(hc, 'Tmpfs', 'HostConfig.Tmpfs'));
+  set('volumesFrom', optStrings(hc, 'VolumesFrom', 'HostConfig.VolumesFrom'));
   set('portBindings', parsePortBindings(asObject(hc['PortBindings'], 'HostConfig.PortBindings') ?? {}));
   set('publishAllPorts', optBool(hc, 'PublishAllPorts', 'HostConfig.PublishAllPorts'));
   return host as Partial<HostOptions>;
+}
+
+/** One HostConfig.Mounts entry (`--mount`): `{"Type": "bind", "Source": ..., "Target": ..., ...}`. */
+export function parseMountObject(raw: unknown): MountRequest {
+  const m = asObject(raw, 'HostConfig.Mounts') ?? {};
+  const type = optString(m, 'Type', 'Mount.Type') ?? '';
+  const target = optString(m, 'Target', 'Mount.Target') ?? '';
+  const source = optString(m, 'Source', 'Mount.Source') ?? '';
+  const readonly = optBool(m, 'ReadOnly', 'Mount.ReadOnly') ?? false;
+  const bad = (msg: string): never => { throw invalidArgument(`invalid mount config for type "${type}": ${msg}`); };
+  if (target === '') bad('field Target must not be empty');
+  if (!target.startsWith('/')) bad(`invalid mount path: '${target}' mount path must be absolute`);
+  switch (type) {
+    case 'bind': {
+      if (source === '') bad('field Source must not be empty');
+      if (!source.startsWith('/')) bad(`invalid mount path: '${source}' mount path must be absolute`);
+      const bo = asObject(m['BindOptions'], 'Mount.BindOptions') ?? {};
+      return { type: 'bind', source, destination: target.replace(/\/$/, ''), readonly, propagation: optString(bo, 'Propagation', 'BindOptions.Propagation') || 'rprivate', mode: '', createSource: optBool(bo, 'CreateMountpoint', 'BindOptions.CreateMountpoint') ?? false };
+    }
+    case 'volume': {
+      const vo = asObject(m['VolumeOptions'], 'Mount.VolumeOptions') ?? {};
+      const dc = asObject(vo['DriverConfig'], 'VolumeOptions.DriverConfig') ?? {};
+      const labels = optStringMap(vo, 'Labels', 'VolumeOptions.Labels');
+      const options = optStringMap(dc, 'Options', 'DriverConfig.Options');
+      return {
+        type: 'volume', name: source, destination: target.replace(/\/$/, ''), readonly, noCopy: optBool(vo, 'NoCopy', 'VolumeOptions.NoCopy') ?? false, mode: '',
+        ...(labels !== undefined ? { labels } : {}), ...(options !== undefined ? { driverOptions: options } : {}),
+      };
+    }
+    case 'tmpfs': {
+      if (source !== '') bad('field Source must not be specified');
+      const to = asObject(m['TmpfsOptions'], 'Mount.TmpfsOptions') ?? {};
+      const size = optNumber(to, 'SizeBytes', 'TmpfsOptions.SizeBytes');
+      const mode = optNumber(to, 'Mode', 'TmpfsOptions.Mode');
+      return { type: 'tmpfs', destination: target.replace(/\/$/, ''), options: [...(size !== undefined && size > 0 ? [`size=${size}`] : []), ...(mode !== undefined && mode > 0 ? [`mode=${mode.toString(8)}`] : []), ...(readonly ? ['ro'] : [])] };
+    }
+    default:
+      throw invalidArgument(`mount type unknown: "${type}"`);
+  }
 }
 
 /** `{"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}` into the engine's port bindings. */

@@ -66,7 +66,7 @@ function configJson(rec: ContainerRecord): Record<string, unknown> {
 function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
   const h = rec.config.host;
   return {
-    Binds: null,
+    Binds: h.binds.length > 0 ? h.binds : null,
     ContainerIDFile: '',
     LogConfig: { Type: h.logConfig.type, Config: h.logConfig.config },
     NetworkMode: h.networkMode,
@@ -74,7 +74,7 @@ function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
     RestartPolicy: { Name: h.restartPolicy.name, MaximumRetryCount: h.restartPolicy.maximumRetryCount },
     AutoRemove: h.autoRemove,
     VolumeDriver: '',
-    VolumesFrom: null,
+    VolumesFrom: h.volumesFrom.length > 0 ? h.volumesFrom : null,
     ConsoleSize: [0, 0],
     CapAdd: h.capAdd.length > 0 ? h.capAdd : null,
     CapDrop: h.capDrop.length > 0 ? h.capDrop : null,
@@ -128,6 +128,7 @@ function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
     IOMaximumIOps: 0,
     IOMaximumBandwidth: 0,
     Init: h.init ? true : null,
+    ...(Object.keys(h.tmpfs).length > 0 ? { Tmpfs: h.tmpfs } : {}),
     MaskedPaths: h.privileged ? null : ['/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'],
     ReadonlyPaths: h.privileged ? null : ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
   };
@@ -165,6 +166,20 @@ function networksJson(rec: ContainerRecord): Record<string, unknown> {
   out[primary] = endpointJson(rec, primary, rec.config.host.aliases);
   for (const extra of rec.state.extraNetworks ?? []) out[extra.name] = endpointJson(rec, extra.name, extra.aliases);
   return out;
+}
+
+/** Mounts, as inspect and the list show them. */
+function mountsJson(view: ContainerView): Array<Record<string, unknown>> {
+  return view.mounts.map((m) => {
+    switch (m.type) {
+      case 'volume':
+        return { Type: 'volume', Name: m.name, Source: m.hostPath, Destination: m.destination, Driver: 'local', Mode: m.mode === 'ro' || m.mode === 'rw' ? '' : m.mode.replace(/(^|,)(ro|rw)(,|$)/, ''), RW: !m.readonly, Propagation: '' };
+      case 'bind':
+        return { Type: 'bind', Source: m.source, Destination: m.destination, Mode: m.mode.split(',').filter((x) => x !== 'ro' && x !== 'rw').join(','), RW: !m.readonly, Propagation: m.propagation };
+      default:
+        return { Type: 'tmpfs', Source: '', Destination: m.destination, Mode: '', RW: !m.options.includes('ro'), Propagation: '' };
+    }
+  });
 }
 
 /** HostConfig.PortBindings: what was asked for, Docker's way ({"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}). */
@@ -235,7 +250,7 @@ export function containerInspectJson(view: ContainerView): Record<string, unknow
   if (view.sizeRootFs !== undefined) out['SizeRootFs'] = view.sizeRootFs;
   const bridgeEp = c.host.networkMode === 'bridge' ? rec.state.network?.endpoints[0] : undefined;
   Object.assign(out, {
-    Mounts: [],
+    Mounts: mountsJson(view),
     Config: configJson(rec),
     NetworkSettings: {
       Bridge: '',
@@ -278,7 +293,7 @@ export function containerListJson(view: ContainerView, now: Date): Record<string
     Status: statusText(rec, now),
     HostConfig: { NetworkMode: c.host.networkMode },
     NetworkSettings: { Networks: networksJson(rec) },
-    Mounts: [],
+    Mounts: mountsJson(view),
   };
   if (view.sizeRw !== undefined) out['SizeRw'] = view.sizeRw;
   if (view.sizeRootFs !== undefined) out['SizeRootFs'] = view.sizeRootFs;

@@ -7,7 +7,7 @@ function recorder(): { ctx: CliContext; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   const ctx = {
-    prog: 'berth', host: '', stdinIsTTY: false, stdoutIsTTY: false,
+    prog: 'berth', host: '', stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false,
     client: () => Promise.reject(new Error('no client')),
     out: (t: string) => { out.push(t); },
     err: (t: string) => { err.push(t); },

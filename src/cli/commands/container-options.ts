@@ -3,6 +3,7 @@ import type { ContainerCreateRequest, HostConfigRequest } from '../../client/eng
 import { ExitError } from '../command.js';
 import type { FlagSpec, ParsedFlags } from '../flags/index.js';
 import { parsePublish } from './port-spec.js';
+import { parseMountFlag } from './mount-flag.js';
 
 /** The flags `run` and `create` share, as the docker CLI declares them. */
 export const CONTAINER_FLAGS: readonly FlagSpec[] = [
@@ -159,7 +160,8 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
     DnsSearch: [...flags.getStrings('dns-search')],
     DnsOptions: [...flags.getStrings('dns-option')],
     ExtraHosts: [...flags.getStrings('add-host')],
-    Binds: [...flags.getStrings('volume')],
+    // `-v /path` (no host part) is an anonymous volume: the docker CLI sends it in Config.Volumes.
+    Binds: flags.getStrings('volume').filter((v) => v.includes(':')),
     PublishAllPorts: flags.getBool('publish-all'),
   };
   if (flags.has('init')) host.Init = flags.getBool('init');
@@ -171,7 +173,8 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
   }
   const tmpfs = flags.getStrings('tmpfs');
   if (tmpfs.length > 0) host.Tmpfs = Object.fromEntries(tmpfs.map((t) => [t.split(':', 1)[0] ?? t, t.includes(':') ? t.slice(t.indexOf(':') + 1) : '']));
-  if (flags.getStrings('mount').length > 0) host.Mounts = flags.getStrings('mount').map((m) => ({ Raw: m }));
+  if (flags.getStrings('mount').length > 0) host.Mounts = flags.getStrings('mount').map(parseMountFlag);
+  if (flags.getStrings('volumes-from').length > 0) host.VolumesFrom = [...flags.getStrings('volumes-from')];
   const published = parsePublish(flags.getStrings('publish'));
   if (Object.keys(published.bindings).length > 0) host.PortBindings = published.bindings;
 
@@ -195,6 +198,8 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
   if (flags.has('entrypoint')) body.Entrypoint = [flags.getString('entrypoint')];
   if (flags.getString('stop-signal') !== '') body.StopSignal = flags.getString('stop-signal');
   if (flags.has('stop-timeout')) body.StopTimeout = flags.getInt('stop-timeout');
+  const anonymous = flags.getStrings('volume').filter((v) => !v.includes(':'));
+  if (anonymous.length > 0) body.Volumes = Object.fromEntries(anonymous.map((v) => [v, {}]));
   const exposed = { ...exposedPorts(flags.getStrings('expose')), ...Object.fromEntries(published.exposed.map((k) => [k, {}])) };
   if (Object.keys(exposed).length > 0) body.ExposedPorts = exposed;
   const aliases = flags.getStrings('network-alias');

@@ -2,7 +2,7 @@
  * How the CLI names images in requests. Reference parsing itself is shared with
  * the daemon (src/reference/image-reference.ts, Docker's distribution/reference).
  */
-import { fullName, parseAnyReference, parseReference, type ImageReference } from '../../reference/image-reference.js';
+import { parseAnyReference, parseReference, type ImageReference } from '../../reference/image-reference.js';
 
 export type NamedReference = ImageReference;
 

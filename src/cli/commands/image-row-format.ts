@@ -12,11 +12,20 @@ import { formatTable } from '../format/tabwriter.js';
 import { goStruct, templateErrorText } from './image-go-struct.js';
 
 export interface RowType {
-  /** Header text of each field, for table formats. */
-  readonly headers: Readonly<Record<string, string>>;
+  /** Header text of each field, for table formats (a function for a method such as `.Label`). */
+  readonly headers: Readonly<Record<string, unknown>>;
   /** The Go type docker names in "can't evaluate field X in type T". */
   readonly typeName: string;
 }
+
+/** A row and the methods its template may call (`{{.Label "k"}}`). */
+export interface Row {
+  readonly row: Readonly<Record<string, string>>;
+  readonly methods?: Readonly<Record<string, (...args: unknown[]) => unknown>>;
+}
+
+/** Header functions return this for a call docker's header would fail on: the header ends there, as docker's does. */
+export const HEADER_ERROR = '\u0000header error\u0000';
 
 /** Go's json.Marshal of a string: like JSON.stringify, plus HTML and line-separator escapes. */
 export function goJsonString(s: string): string {
@@ -38,8 +47,9 @@ function fail(e: unknown, source: string): never {
  * Renders rows with a final format (the command has already replaced "table" by its default
  * table, or by "{{.ID}}" for --quiet).
  */
-export function formatRows(format: string, rows: ReadonlyArray<Readonly<Record<string, string>>>, type: RowType): string {
-  if (format === 'json') return rows.map((r) => `${rowJson(r)}\n`).join('');
+export function formatRows(format: string, input: ReadonlyArray<Readonly<Record<string, string>> | Row>, type: RowType): string {
+  const rows: Row[] = input.map((r) => ('row' in r && typeof r.row === 'object' ? (r as Row) : { row: r as Readonly<Record<string, string>> }));
+  if (format === 'json') return rows.map((r) => `${rowJson(r.row)}\n`).join('');
   const table = format.startsWith('table');
   let source = table ? format.slice('table'.length) : format;
   source = source.replace(/^ +| +$/g, '').replace(/\\t/g, '\t').replace(/\\n/g, '\n');
@@ -59,8 +69,8 @@ export function formatRows(format: string, rows: ReadonlyArray<Readonly<Record<s
     fail(e, source);
   }
   let body = '';
-  for (const row of rows) {
-    const view = goStruct(type.typeName, { ...row });
+  for (const { row, methods } of rows) {
+    const view = goStruct(type.typeName, { ...row, ...(methods ?? {}) });
     rowOf.set(view, row);
     try {
       body += `${tmpl.execute(view)}\n`;
@@ -75,14 +85,12 @@ export function formatRows(format: string, rows: ReadonlyArray<Readonly<Record<s
   } catch {
     // docker ignores errors in the header line
   }
+  if (header.includes(HEADER_ERROR)) header = header.slice(0, header.indexOf(HEADER_ERROR));
   return formatTable(`${header}\n${body}`);
 }
 
 /** In a table header, docker's functions leave the header text (a string) as it is. */
 function headerFunctions(): Record<string, (...args: unknown[]) => unknown> {
-  const first = (...args: unknown[]): unknown => {
-    if (typeof args[0] !== 'string') throw new ArgumentTypeError('wrong type for value; expected string');
-    return args[0];
-  };
+  const first = (...args: unknown[]): unknown => (typeof args[0] === 'string' ? args[0] : HEADER_ERROR);
   return { json: first, split: first, join: first, title: first, lower: first, upper: first, truncate: first, pad: first };
 }

@@ -1,12 +1,9 @@
 import type { NetworkSummary } from '../../client/engine-types.js';
-import { ExitError, type Command } from '../command.js';
-import { parseTemplate, TemplateError } from '../format/go-template.js';
+import type { Command } from '../command.js';
 import { ArgumentTypeError } from '../format/go-template-funcs.js';
-import { formatTable } from '../format/tabwriter.js';
-import { goStruct, templateErrorText } from './image-go-struct.js';
 import { filterFlag, filtersQuery } from './image-filter-flag.js';
 import { truncateId } from './image-reference.js';
-import { goJsonString } from './image-row-format.js';
+import { formatRows } from './image-row-format.js';
 import { FORMAT_HELP } from './system-format-flag.js';
 
 const DEFAULT_TABLE = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
@@ -98,54 +95,8 @@ export function naturalLess(a: string, b: string): boolean {
   return a.length < b.length;
 }
 
-/** One row as docker's formatter.MarshalJSON writes it: all fields, sorted by name. */
-function rowJson(row: NetworkRow): string {
-  return `{${Object.keys(row).sort().map((k) => `${goJsonString(k)}:${goJsonString(row[k] ?? '')}`).join(',')}}`;
-}
 
-function fail(e: unknown, source: string): never {
-  if (e instanceof TemplateError) throw new ExitError(1, `template parsing error: ${templateErrorText(e, source)}`);
-  throw e;
-}
 
-/** docker's formatter.Context.Write for network rows (see image-row-format.ts), with `.Label`. */
-function writeRows(format: string, lines: readonly NetworkLine[]): string {
-  if (format === 'json') return lines.map((l) => `${rowJson(l.row)}\n`).join('');
-  const table = format.startsWith('table');
-  const source = (table ? format.slice('table'.length) : format).replace(/^ +| +$/g, '').replace(/\\t/g, '\t').replace(/\\n/g, '\n');
-  const rowOf = new WeakMap<object, NetworkRow>();
-  const plainJson = parseTemplate('{{json .}}');
-  const json = (...args: unknown[]): string => {
-    if (args.length !== 1) throw new ArgumentTypeError(`wrong number of args for json: want 1 got ${args.length}`);
-    const v = args[0];
-    const row = typeof v === 'object' && v !== null ? rowOf.get(v) : undefined;
-    return row !== undefined ? rowJson(row) : plainJson.execute(v);
-  };
-  let tmpl;
-  try {
-    tmpl = parseTemplate(source, { json });
-  } catch (e: unknown) {
-    fail(e, source);
-  }
-  let body = '';
-  for (const { row, labels } of lines) {
-    const view = goStruct(TYPE_NAME, { ...row, Label: (...args: unknown[]): string => label(labels, args) });
-    rowOf.set(view, row);
-    try {
-      body += `${tmpl.execute(view)}\n`;
-    } catch (e: unknown) {
-      fail(e, source);
-    }
-  }
-  if (!table) return body;
-  let header = '';
-  try {
-    header = parseTemplate(source, headerFunctions()).execute(HEADERS);
-  } catch {
-    // docker ignores errors in the header line
-  }
-  return formatTable(`${header}\n${body}`);
-}
 
 /** networkContext.Label(name string), called from a template with `args`. */
 function label(labels: Readonly<Record<string, string>>, args: readonly unknown[]): string {
@@ -154,14 +105,6 @@ function label(labels: Readonly<Record<string, string>>, args: readonly unknown[
   return Object.hasOwn(labels, key) ? (labels[key] ?? '') : '';
 }
 
-/** In a table header, docker's functions leave the header text (a string) as it is. */
-function headerFunctions(): Record<string, (...args: unknown[]) => unknown> {
-  const first = (...args: unknown[]): unknown => {
-    if (typeof args[0] !== 'string') throw new ArgumentTypeError('wrong type for value; expected string');
-    return args[0];
-  };
-  return { json: first, split: first, join: first, title: first, lower: first, upper: first, truncate: first, pad: first };
-}
 
 export const command: Command = {
   path: 'network ls',
@@ -185,7 +128,12 @@ export const command: Command = {
     const format = flags.getString('format');
     const trunc = !flags.getBool('no-trunc');
     const lines = sorted.map((n) => networkLine(n, trunc));
-    ctx.out(writeRows(networkFormat(format === '' ? 'table' : format, flags.getBool('quiet')), lines));
+    ctx.out(formatRows(networkFormat(format === '' ? 'table' : format, flags.getBool('quiet')), withLabel(lines), { headers: HEADERS, typeName: TYPE_NAME }));
     return 0;
   },
 };
+
+/** Rows with docker's `.Label "key"` method. */
+function withLabel(lines: readonly NetworkLine[]): Array<{ row: NetworkRow; methods: { Label: (...args: unknown[]) => string } }> {
+  return lines.map((l) => ({ row: l.row, methods: { Label: (...args: unknown[]): string => label(l.labels, args) } }));
+}

@@ -11,7 +11,9 @@ interface Entry {
 const load = (p: Promise<{ command: Command }>): Promise<Command> => p.then((m) => m.command);
 
 const CONTAINER: readonly Entry[] = [
+  { name: 'cp', description: 'Copy files/folders between a container and the local filesystem', load: () => load(import('./container-cp.js')) },
   { name: 'create', description: 'Create a new container', load: () => load(import('./container-create.js')) },
+  { name: 'export', description: "Export a container's filesystem as a tar archive", load: () => load(import('./container-export.js')) },
   { name: 'inspect', description: 'Display detailed information on one or more containers', load: () => load(import('./container-inspect.js')) },
   { name: 'kill', description: 'Kill one or more running containers', load: () => load(import('./container-kill.js')) },
   { name: 'logs', description: 'Fetch the logs of a container', load: () => load(import('./container-logs.js')) },
@@ -51,11 +53,20 @@ const SYSTEM: readonly Entry[] = [
   { name: 'info', description: 'Display system-wide information', load: () => load(import('./system-info.js')) },
 ];
 
+const VOLUME: readonly Entry[] = [
+  { name: 'create', description: 'Create a volume', load: () => load(import('./volume-create.js')) },
+  { name: 'inspect', description: 'Display detailed information on one or more volumes', load: () => load(import('./volume-inspect.js')) },
+  { name: 'ls', aliases: ['list'], description: 'List volumes', load: () => load(import('./volume-ls.js')) },
+  { name: 'prune', description: 'Remove unused local volumes', load: () => load(import('./volume-prune.js')) },
+  { name: 'rm', aliases: ['remove'], description: 'Remove one or more volumes', load: () => load(import('./volume-rm.js')) },
+];
+
 const GROUPS: Readonly<Record<string, { description: string; entries: readonly Entry[] }>> = {
   container: { description: 'Manage containers', entries: CONTAINER },
   image: { description: 'Manage images', entries: IMAGE },
   network: { description: 'Manage networks', entries: NETWORK },
   system: { description: 'Manage berth', entries: SYSTEM },
+  volume: { description: 'Manage volumes', entries: VOLUME },
 };
 
 /** Top-level shortcuts, as the docker CLI has them. */
@@ -76,6 +87,8 @@ const TOP: readonly Entry[] = [
   { name: 'wait', description: 'Block until one or more containers stop, then print their exit codes', load: () => load(import('./container-wait.js')) },
   { name: 'rename', description: 'Rename a container', load: () => load(import('./container-rename.js')) },
   { name: 'port', description: 'List port mappings or a specific mapping for the container', load: () => load(import('./container-port.js')) },
+  { name: 'cp', description: 'Copy files/folders between a container and the local filesystem', load: () => load(import('./container-cp.js')) },
+  { name: 'export', description: "Export a container's filesystem as a tar archive", load: () => load(import('./container-export.js')) },
   { name: 'rmi', description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
