@@ -61,7 +61,7 @@ export class VolumeService {
     const anonymous = opts.anonymous === true || opts.name === undefined || opts.name === '';
     const name = opts.name !== undefined && opts.name !== '' ? opts.name : randomBytes(32).toString('hex');
     if (!NAME_RE.test(name)) {
-      throw invalidArgument(name.length < 2 && /^[a-zA-Z0-9]*$/.test(name)
+      throw invalidArgument(name.length < 2
         ? `create ${name}: volume name is too short, names should be at least two alphanumeric characters`
         : `create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
     }
@@ -88,8 +88,9 @@ export class VolumeService {
     for (const k of Object.keys(filters)) {
       if (!['dangling', 'name', 'label', 'driver'].includes(k)) throw invalidArgument(`invalid filter '${k}'`);
     }
-    for (const v of filters['dangling'] ?? []) {
-      if (!['true', 'false', '1', '0'].includes(v)) throw invalidArgument(`invalid filter 'dangling=${v}'`);
+    const dangling = filters['dangling'] ?? [];
+    if (dangling.length > 1 || dangling.some((v) => !['true', 'false', '1', '0'].includes(v))) {
+      throw invalidArgument(`invalid filter 'dangling=[${dangling.join(' ')}]'`);
     }
     const out: VolumeView[] = [];
     for (const rec of this.store.all()) {
@@ -205,7 +206,7 @@ function localMount(rec: VolumeRecord): { type: string; source: string; options:
 function matches(rec: VolumeRecord, filters: VolumeFilters, inUse: boolean): boolean {
   const any = (k: string, pred: (v: string) => boolean): boolean => (filters[k] ?? []).length === 0 || (filters[k] ?? []).some(pred);
   if (!any('dangling', (v) => (v === 'true' || v === '1') === !inUse)) return false;
-  if (!any('name', (v) => rec.name.includes(v))) return false;
+  if (!any('name', (v) => { try { return new RegExp(v).test(rec.name); } catch { return rec.name.includes(v); } })) return false;
   if (!any('driver', (v) => v === rec.driver)) return false;
   for (const l of filters['label'] ?? []) {
     const i = l.indexOf('=');

@@ -12,7 +12,7 @@ function sorted(m: Readonly<Record<string, string>>): Record<string, string> {
 /** Docker's JSON shape of a volume. */
 export function volumeJson(v: VolumeView): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    CreatedAt: v.record.created,
+    CreatedAt: v.record.created.replace(/\.\d+Z$/, 'Z'),
     Driver: v.record.driver,
     Labels: sorted(v.record.labels),
     Mountpoint: v.mountpoint,
@@ -46,17 +46,23 @@ export function volumeRoutes(router: Router, svc: VolumeBackend): void {
     })
     .add('POST', '/volumes/prune', async (ctx) => {
       const filters = ctx.filters();
-      const allValue = filters['all']?.[0];
-      if (allValue !== undefined && !['true', 'false', '1', '0'].includes(allValue)) throw invalidArgument(`invalid filter 'all=${allValue}'`);
+      const allValues = filters['all'] ?? [];
+      if (allValues.length > 1) throw invalidArgument(`invalid filter 'all=[${allValues.join(' ')}]': only one value is expected`);
+      const allValue = allValues[0];
+      const truthy = ['1', 't', 'T', 'true', 'TRUE', 'True'];
+      const falsy = ['0', 'f', 'F', 'false', 'FALSE', 'False'];
+      if (allValue !== undefined && !truthy.includes(allValue) && !falsy.includes(allValue)) {
+        throw invalidArgument(`invalid filter 'all': strconv.ParseBool: parsing "${allValue}": invalid syntax`);
+      }
       // Before API 1.42, prune removed every unused volume; since, only anonymous ones unless all=true.
-      const all = !ctx.atLeast('1.42') || allValue === 'true' || allValue === '1';
+      const all = !ctx.atLeast('1.42') || (allValue !== undefined && truthy.includes(allValue));
       const r = await svc.prune({ all, filters });
       ctx.sendJson(200, { VolumesDeleted: r.deleted.length > 0 ? r.deleted : null, SpaceReclaimed: r.spaceReclaimed });
     })
-    .add('GET', '/volumes/{name}', async (ctx) => {
+    .add('GET', '/volumes/{name*}', async (ctx) => {
       ctx.sendJson(200, volumeJson(await svc.inspect(ctx.param('name'))));
     })
-    .add('DELETE', '/volumes/{name}', async (ctx) => {
+    .add('DELETE', '/volumes/{name*}', async (ctx) => {
       await svc.remove(ctx.param('name'), { force: ctx.bool('force') });
       ctx.sendStatus(204);
     });
