@@ -5,7 +5,7 @@ set -euo pipefail
 REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 BERTH_SETUP_TEST_TOOLS=1 scripts/setup.sh
-scripts/base-images.sh --only busybox --no-import
+scripts/base-images.sh --no-import
 echo "== unit tests"
 node --test --test-reporter=spec dist/src
 echo "== integration tests"

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { eventually, TestDaemon } from './harness.js';
+import { eventually, REPO, TestDaemon } from './harness.js';
 
 describe('volumes, bind mounts and tmpfs', () => {
   let d: TestDaemon;
@@ -136,5 +136,42 @@ describe('volumes, bind mounts and tmpfs', () => {
     assert.ok(seen > 0);
     await d.docker(['rm', '-f', 'crashy']);
     assert.ok((await d.docker(['volume', 'ls', '-q'])).stdout.includes('durable'));
+  });
+});
+
+describe('image VOLUMEs and a database in a volume', () => {
+  let d: TestDaemon;
+  before(async () => { d = await TestDaemon.start(); });
+  after(async () => { await d?.cleanup(); });
+
+  it('an image\'s VOLUME gets an anonymous volume with the image\'s content', async () => {
+    const tar = path.join(d.root, 'busybox-with-volume.tar');
+    await fs.copyFile(path.join(REPO, '.cache/base-images/busybox.tar'), tar);
+    assert.equal((await d.docker(['import', '--change', 'VOLUME /etc', '--change', 'CMD ["sh"]', tar, 'withvol'])).code, 0);
+    const r = await d.docker(['run', '-d', 'withvol', 'head', '-1', '/etc/passwd']);
+    const id = r.stdout.trim();
+    await d.docker(['wait', id]);
+    const mounts = JSON.parse((await d.docker(['inspect', '-f', '{{json .Mounts}}', id])).stdout) as Array<{ Type: string; Destination: string; Name: string }>;
+    assert.equal(mounts[0]?.Type, 'volume');
+    assert.equal(mounts[0]?.Destination, '/etc');
+    assert.match(mounts[0]?.Name ?? '', /^[0-9a-f]{64}$/);
+    assert.equal((await d.docker(['logs', id])).stdout, 'root:x:0:0:root:/root:/bin/sh\n');
+    await d.docker(['rm', '-f', '-v', id]);
+  });
+
+  it('Challenge 3: a database keeps its table in a named volume across container removal (sqlite3 on debian)', async () => {
+    const debianTar = path.join(REPO, '.cache/base-images/debian.tar');
+    assert.ok(existsSync(debianTar), 'scripts/test.sh builds the debian base image');
+    assert.equal((await d.docker(['import', '--change', 'CMD ["bash"]', debianTar, 'debian:bookworm'], { timeoutMs: 120_000 })).code, 0);
+    // The database tool comes from Debian's archive, as a user would install it; the data lives in the volume.
+    const setup = 'apt-get update -qq >/dev/null && apt-get install -y -qq sqlite3 >/dev/null 2>&1';
+    const create = await d.docker(['run', '--name', 'db1', '-v', 'dbdata:/var/lib/db', 'debian:bookworm', 'bash', '-c',
+      `${setup} && sqlite3 /var/lib/db/app.db "create table users(name text); insert into users values ('ada'), ('grace');"`], { timeoutMs: 300_000 });
+    assert.equal(create.code, 0, create.stderr);
+    assert.equal((await d.docker(['rm', 'db1'])).code, 0);
+    const read = await d.docker(['run', '--rm', '-v', 'dbdata:/var/lib/db', 'debian:bookworm', 'bash', '-c',
+      `${setup} && sqlite3 /var/lib/db/app.db "select name from users order by name;"`], { timeoutMs: 300_000 });
+    assert.equal(read.code, 0, read.stderr);
+    assert.equal(read.stdout, 'ada\ngrace\n');
   });
 });
