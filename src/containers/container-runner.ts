@@ -166,6 +166,8 @@ export class ContainerRunner {
       await fs.writeFile(path.join(paths.dir, 'config.json'), JSON.stringify(spec));
       return await this.runtime.create({
         id: config.id, name, bundle: paths.dir, logPath: paths.logPath, terminal: config.tty, stdin: config.openStdin,
+        // A TTY container keeps stdin across detaching (EOF is ^D there); a piped `run -i` gets EOF when the client closes.
+        leaveStdinOpen: config.tty || !config.stdinOnce,
       });
     } catch (e: unknown) {
       await unmount(paths.rootfs).catch(() => undefined);

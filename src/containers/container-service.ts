@@ -6,7 +6,7 @@ import { conflict, EngineError, invalidArgument, isEngineError, notFound, notMod
 import type { EventBus } from '../events/event-bus.js';
 import type { ContainerDefaults } from '../images/image-config.js';
 import { readLog, type LogEntry } from '../runtime/container-log.js';
-import type { OciRuntime } from '../runtime/oci-runtime.js';
+import type { OciRuntime, StdinPipe } from '../runtime/oci-runtime.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { KeyedMutex } from '../sync/mutex.js';
 import { buildContainerConfig } from './container-config.js';
@@ -93,6 +93,7 @@ export class ContainerService {
   private readonly names = new Map<string, string>();
   private readonly exitListeners = new Map<string, Set<ExitListener>>();
   private readonly removeListeners = new Map<string, Set<() => void>>();
+  private readonly startListeners = new Map<string, Set<() => void>>();
 
   constructor(private readonly d: ContainerServiceDeps) {}
 
@@ -240,6 +241,45 @@ export class ContainerService {
       throw e;
     }
     this.publish('start', this.resolve(id));
+    for (const l of [...(this.startListeners.get(id) ?? [])]) l();
+  }
+
+  /** Resolves once the container runs (at once if it does); rejects when `signal` aborts or it is removed. */
+  whenRunning(idOrName: string, signal: AbortSignal): Promise<void> {
+    const rec = this.resolve(idOrName);
+    const id = rec.config.id;
+    if (rec.state.status === 'running') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (ok: boolean): void => {
+        this.startListeners.get(id)?.delete(onStart);
+        this.removeListeners.get(id)?.delete(onRemove);
+        signal.removeEventListener('abort', onAbort);
+        if (ok) resolve();
+        else reject(new EngineError('unavailable', 'container did not start'));
+      };
+      const onStart = (): void => done(true);
+      const onRemove = (): void => done(false);
+      const onAbort = (): void => done(false);
+      addTo(this.startListeners, id, onStart);
+      addTo(this.removeListeners, id, onRemove);
+      signal.addEventListener('abort', onAbort);
+    });
+  }
+
+  /** The container's stdin, for an attached client (the container must run and keep stdin open). */
+  async openStdin(idOrName: string): Promise<StdinPipe> {
+    const rec = this.resolve(idOrName);
+    if (!rec.config.openStdin) throw conflict(`container ${rec.config.id} was not created with stdin open`);
+    if (!isRunningStatus(rec.state.status)) throw conflict(`container ${rec.config.id} is not running`);
+    return this.d.runtime.openStdin(rec.config.id);
+  }
+
+  /** Sets the terminal size of a running TTY container (`/containers/{id}/resize`). */
+  async resize(idOrName: string, height: number, width: number): Promise<void> {
+    const rec = this.resolve(idOrName);
+    if (!isRunningStatus(rec.state.status)) throw conflict(`Container ${rec.config.id} is not running`);
+    if (!rec.config.tty || height <= 0 || width <= 0) return;
+    await this.d.runtime.resize(rec.config.id, this.paths(rec.config.id).dir, height, width);
   }
 
   async stop(idOrName: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {

@@ -31,6 +31,9 @@ export async function daemonMain(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const running = daemon;
+  // One request's bug must not take the engine (and every attached client) down: log it and go on.
+  process.on('uncaughtException', (e) => log(`uncaught: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+  process.on('unhandledRejection', (e) => log(`unhandled rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (sig: string): void => {

@@ -1,9 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import { constants as fsConstants, promises as fs, watch, type FSWatcher } from 'node:fs';
+import { SeqpacketSocket } from 'node-unix-socket';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { errnoCode, internal } from '../engine-error.js';
-import type { ExitStatus, OciRuntime, RuntimeCreateRequest, RuntimeStatus } from './oci-runtime.js';
+import type { ExitStatus, OciRuntime, RuntimeCreateRequest, RuntimeStatus, StdinPipe } from './oci-runtime.js';
 import { cleanRuntimeMessage, RuntimeError, runtimeErrorMessage } from './runtime-error.js';
 
 const run = promisify(execFile);
@@ -44,7 +45,7 @@ export class ConmonRuntime implements OciRuntime {
     const conmonPidFile = path.join(this.opts.conmonPidDir, `${req.id}.pid`);
     const args = [
       '--api-version', '1',
-      '-c', req.id, '-u', req.id, '-n', req.name,
+      '-c', req.id, '-u', attachId(req.id), '-n', req.name,
       '-r', this.opts.runtimePath,
       '-b', req.bundle,
       '-p', path.join(this.opts.containerPidDir, `${req.id}.pid`),
@@ -58,6 +59,7 @@ export class ConmonRuntime implements OciRuntime {
     if (this.opts.logSizeMax !== undefined) args.push('--log-size-max', String(this.opts.logSizeMax));
     if (req.terminal) args.push('-t');
     if (req.stdin) args.push('-i');
+    if (req.stdin && req.leaveStdinOpen === true) args.push('--leave-stdin-open');
     const child = spawn(this.opts.conmonPath, args, {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
       env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', _OCI_SYNCPIPE: '3' },
@@ -162,14 +164,63 @@ export class ConmonRuntime implements OciRuntime {
     this.watcher = undefined;
   }
 
+  async openStdin(id: string): Promise<StdinPipe> {
+    const socket = new SeqpacketSocket();
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      try {
+        socket.connect(path.join(this.opts.socketsDir, attachId(id), 'attach'), () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      } catch (e: unknown) {
+        reject(e);
+      }
+    });
+    socket.on('error', () => undefined);
+    // Output also arrives here; berth reads output from the log, so it is dropped.
+    socket.on('data', () => undefined);
+    // The monitor closes the socket when the container exits: calls after that are no-ops.
+    const safely = (fn: () => void): void => {
+      try {
+        fn();
+      } catch {
+        // already closed
+      }
+    };
+    return {
+      write: (data) => safely(() => socket.write(data)),
+      end: () => safely(() => socket.end()),
+      close: () => safely(() => socket.destroy()),
+    };
+  }
+
+  async resize(_id: string, bundle: string, height: number, width: number): Promise<void> {
+    // conmon's control fifo: "1 <height> <width>" resizes the terminal. Non-blocking: no reader, no wait.
+    let fh;
+    try {
+      fh = await fs.open(path.join(bundle, 'ctl'), fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
+      await fh.write(`1 ${height} ${width}\n`);
+    } catch (e: unknown) {
+      throw internal(`cannot resize the terminal: ${e instanceof Error ? e.message : String(e)}`, e);
+    } finally {
+      await fh?.close();
+    }
+  }
+
   async forget(id: string): Promise<void> {
     await Promise.all([
       fs.rm(path.join(this.opts.exitsDir, id), { force: true }),
       fs.rm(path.join(this.opts.conmonPidDir, `${id}.pid`), { force: true }),
       fs.rm(path.join(this.opts.containerPidDir, `${id}.pid`), { force: true }),
-      fs.rm(path.join(this.opts.socketsDir, id), { force: true, recursive: true }),
+      fs.rm(path.join(this.opts.socketsDir, attachId(id)), { force: true, recursive: true }),
     ]);
   }
+}
+
+/** conmon's name for the container's socket directory: short, so the attach socket's path fits a unix address. */
+function attachId(id: string): string {
+  return id.slice(0, 32);
 }
 
 async function exists(p: string): Promise<boolean> {

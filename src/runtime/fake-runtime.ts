@@ -1,4 +1,4 @@
-import type { ExitStatus, OciRuntime, RuntimeCreateRequest, RuntimeStatus } from './oci-runtime.js';
+import type { ExitStatus, OciRuntime, RuntimeCreateRequest, RuntimeStatus, StdinPipe } from './oci-runtime.js';
 import { RuntimeError } from './runtime-error.js';
 
 /**
@@ -59,6 +59,15 @@ export class FakeRuntime implements OciRuntime {
 
   async waitMonitorExit(): Promise<void> {
     // the fake's monitor has nothing left to write
+  }
+
+  async openStdin(id: string): Promise<StdinPipe> {
+    this.calls.push(`stdin ${id}`);
+    return { write: () => undefined, end: () => undefined, close: () => undefined };
+  }
+
+  async resize(id: string, _bundle: string, height: number, width: number): Promise<void> {
+    this.calls.push(`resize ${id} ${height}x${width}`);
   }
 
   async forget(id: string): Promise<void> {

@@ -8,6 +8,17 @@ export interface RuntimeCreateRequest {
   readonly logPath: string;
   readonly terminal: boolean;
   readonly stdin: boolean;
+  /** Keep the container's stdin open when an attached client goes away (not `run -i`'s StdinOnce). */
+  readonly leaveStdinOpen?: boolean;
+}
+
+/** The write side of a container's stdin, through its monitor. */
+export interface StdinPipe {
+  write(data: Buffer): void;
+  /** Closes the container's stdin (EOF), unless the container keeps it open for other clients. */
+  end(): void;
+  /** Drops the connection without ending stdin. */
+  close(): void;
 }
 
 export interface ExitStatus {
@@ -35,6 +46,10 @@ export interface OciRuntime {
   waitMonitorExit(id: string): Promise<void>;
   /** Deletes what the monitor left in the exec root (exit file, pid files, sockets) of a removed container. */
   forget(id: string): Promise<void>;
+  /** Connects to a running container's stdin (it must have been created with `stdin`). */
+  openStdin(id: string): Promise<StdinPipe>;
+  /** Sets the size of a running container's terminal. */
+  resize(id: string, bundle: string, height: number, width: number): Promise<void>;
   /** Calls `listener` with the container ID each time a container exits. */
   onExit(listener: (id: string) => void): void;
   close(): void;

@@ -7,9 +7,12 @@ import { parseCreateBody } from '../convert/container-create.js';
 import type { RequestContext } from '../request-context.js';
 import type { Router } from '../router.js';
 import { frame, MULTIPLEXED, RAW_STREAM } from '../stream-framing.js';
+import { DetachDetector, parseDetachKeys } from '../detach-keys.js';
+import type { StdinPipe } from '../../runtime/oci-runtime.js';
 
 type ContainerBackend = Pick<ContainerService,
-  'create' | 'start' | 'stop' | 'kill' | 'restart' | 'remove' | 'rename' | 'wait' | 'list' | 'inspect' | 'logs' | 'attach' | 'prune' | 'resolve'>;
+  'create' | 'start' | 'stop' | 'kill' | 'restart' | 'remove' | 'rename' | 'wait' | 'list' | 'inspect' | 'logs' | 'attach' | 'prune' | 'resolve'
+  | 'whenRunning' | 'openStdin' | 'resize'>;
 
 const WAIT_CONDITIONS: readonly WaitCondition[] = ['not-running', 'next-exit', 'removed'];
 
@@ -66,7 +69,7 @@ export function containerRoutes(router: Router, svc: ContainerBackend): void {
       ctx.sendStatus(204);
     })
     .add('POST', '/containers/{id}/resize', async (ctx) => {
-      svc.resolve(ctx.param('id'));
+      await svc.resize(ctx.param('id'), ctx.int('h') ?? 0, ctx.int('w') ?? 0);
       ctx.sendStatus(200);
     })
     .add('POST', '/containers/{id}/wait', async (ctx) => {
@@ -132,7 +135,10 @@ async function attach(ctx: RequestContext, svc: ContainerBackend): Promise<void>
   const stream = ctx.bool('stream');
   const logs = ctx.bool('logs');
   const rec = svc.resolve(ctx.param('id'));
+  const id = rec.config.id;
   const tty = rec.config.tty;
+  const wantStdin = ctx.bool('stdin') && rec.config.openStdin;
+  const detector = new DetachDetector(parseDetachKeys(ctx.query('detachKeys') ?? 'ctrl-p,ctrl-q'));
   const contentType = tty || !ctx.atLeast('1.42') ? RAW_STREAM : MULTIPLEXED;
   let socket: Duplex;
   if (ctx.upgrade !== undefined) {
@@ -143,9 +149,14 @@ async function attach(ctx: RequestContext, svc: ContainerBackend): Promise<void>
     ctx.res?.detachSocket(ctx.req.socket);
     socket.write(`HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\n\r\n`);
   }
-  // Input from the client (stdin) is not wired to the container yet: read and drop it.
-  socket.on('data', () => undefined);
   socket.on('error', () => undefined);
+  // The attach ends when the container stops, the client goes, or the client types the detach keys.
+  const done = new AbortController();
+  const end = (): void => done.abort();
+  ctx.signal.addEventListener('abort', end);
+  if (ctx.upgrade !== undefined && ctx.upgrade.head.length > 0) socket.unshift(ctx.upgrade.head);
+  const input = wantStdin ? forwardStdin(socket, svc, id, detector, done) : undefined;
+  if (!wantStdin) socket.on('data', () => undefined);
   const write = async (s: 'stdout' | 'stderr', data: Buffer): Promise<void> => {
     if ((s === 'stdout' && !wantStdout) || (s === 'stderr' && !wantStderr)) return;
     if (!socket.writable) return;
@@ -153,15 +164,46 @@ async function attach(ctx: RequestContext, svc: ContainerBackend): Promise<void>
     if (!ok) await new Promise((r) => socket.once('drain', r));
   };
   try {
-    const live = stream ? await svc.attach(rec.config.id, ctx.signal) : undefined;
+    const live = stream ? await svc.attach(id, done.signal) : undefined;
     if (logs) {
-      const past = svc.logs(rec.config.id, { signal: ctx.signal });
+      const past = svc.logs(id, { signal: done.signal });
       for await (const e of past.entries) await write(e.stream, e.data);
     }
     if (live !== undefined) {
       for await (const e of live.entries) await write(e.stream, e.data);
     }
   } finally {
+    input?.close();
+    ctx.signal.removeEventListener('abort', end);
     if (socket.writable) socket.end();
   }
+}
+
+/**
+ * Copies the client's input to the container's stdin once it runs (input that
+ * comes before is kept), ends stdin when the client ends its input, and stops
+ * the attach when the detach keys come.
+ */
+function forwardStdin(socket: Duplex, svc: ContainerBackend, id: string, detector: DetachDetector, done: AbortController): { close(): void } {
+  const pending: Buffer[] = [];
+  let pipe: StdinPipe | undefined;
+  let ended = false;
+  socket.on('data', (chunk: Buffer) => {
+    const { data, detached } = detector.feed(chunk);
+    if (data.length > 0) {
+      if (pipe !== undefined) pipe.write(data);
+      else pending.push(data);
+    }
+    if (detached) done.abort();
+  });
+  socket.on('end', () => {
+    ended = true;
+    pipe?.end();
+  });
+  void svc.whenRunning(id, done.signal).then(async () => {
+    pipe = await svc.openStdin(id);
+    for (const b of pending.splice(0)) pipe.write(b);
+    if (ended) pipe.end();
+  }).catch(() => undefined);
+  return { close: () => pipe?.close() };
 }

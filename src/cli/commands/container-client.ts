@@ -93,28 +93,78 @@ export async function waitFor(client: EngineClient, id: string, condition: 'next
 }
 
 /**
- * Attaches to the container's output (before it starts) and copies it to our
- * stdout and stderr; resolves when the stream ends.
+ * Attaches to the container (before it starts, for run/start): copies its output
+ * to our stdout and stderr and, with `stdin`, our input to it (in raw mode on a
+ * terminal, for TTY containers; our end of input closes its stdin otherwise).
+ * `done` resolves when the daemon ends the stream: the container stopped, or
+ * the detach keys were typed.
  */
-export async function attachOutput(client: EngineClient, id: string, opts: { stdout: boolean; stderr: boolean; tty: boolean; logs?: boolean }): Promise<{ done: Promise<void>; socket: Duplex }> {
+export async function attachSession(client: EngineClient, id: string, opts: {
+  stdout: boolean; stderr: boolean; stdin?: boolean; tty: boolean; logs?: boolean; detachKeys?: string;
+}): Promise<{ done: Promise<void>; socket: Duplex; close(): void }> {
   const { socket, head } = await client.hijack('POST', `/containers/${id}/attach`, {
-    query: { stream: true, stdout: opts.stdout, stderr: opts.stderr, stdin: false, ...(opts.logs === true ? { logs: true } : {}) },
+    query: {
+      stream: true, stdout: opts.stdout, stderr: opts.stderr, stdin: opts.stdin === true,
+      ...(opts.logs === true ? { logs: true } : {}),
+      ...(opts.detachKeys !== undefined && opts.detachKeys !== '' ? { detachKeys: opts.detachKeys } : {}),
+    },
   });
   socket.on('error', () => undefined);
+  const input = process.stdin;
+  const raw = opts.stdin === true && opts.tty && input.isTTY;
+  if (opts.stdin === true) {
+    if (raw) input.setRawMode(true);
+    input.on('data', (d: Buffer) => socket.write(d));
+    // On a terminal the end of input is typed (^D) and passed on; a pipe's end closes the container's stdin.
+    input.on('end', () => { if (!opts.tty) (socket as unknown as { end(): void }).end(); });
+  }
+  const close = (): void => {
+    if (opts.stdin === true) {
+      if (raw) input.setRawMode(false);
+      input.removeAllListeners('data');
+      input.pause();
+      input.unref?.();
+    }
+  };
   const write = (target: NodeJS.WriteStream, data: Buffer): Promise<void> =>
     new Promise((resolve) => {
       if (target.write(data)) resolve();
       else target.once('drain', resolve);
     });
   const done = (async () => {
-    if (opts.tty) {
-      if (head.length > 0) await write(process.stdout, head);
-      for await (const chunk of socket) await write(process.stdout, chunk as Buffer);
-    } else {
-      await demux(socket as AsyncIterable<Buffer>, (s, data) => write(s === 2 ? process.stderr : process.stdout, data), head);
+    try {
+      if (opts.tty) {
+        if (head.length > 0) await write(process.stdout, head);
+        for await (const chunk of socket) await write(process.stdout, chunk as Buffer);
+      } else {
+        await demux(socket as AsyncIterable<Buffer>, (s, data) => write(s === 2 ? process.stderr : process.stdout, data), head);
+      }
+    } finally {
+      close();
     }
   })();
-  return { done, socket };
+  return { done, socket, close };
+}
+
+/** Whether the container still runs (after an attach ended: then the user detached). */
+export async function stillRunning(client: EngineClient, id: string): Promise<boolean> {
+  try {
+    const c = await client.json<{ State?: { Running?: boolean } }>('GET', `/containers/${id}/json`);
+    return c.State?.Running === true;
+  } catch {
+    return false;
+  }
+}
+
+/** Keeps the container's terminal the size of ours (now, and on every change). */
+export function followTerminalSize(client: EngineClient, id: string): () => void {
+  if (!process.stdout.isTTY) return () => undefined;
+  const send = (): void => {
+    void client.call('POST', `/containers/${id}/resize`, { query: { h: process.stdout.rows, w: process.stdout.columns } }).catch(() => undefined);
+  };
+  send();
+  process.stdout.on('resize', send);
+  return () => process.stdout.off('resize', send);
 }
 
 /** Forwards SIGINT/SIGTERM/SIGHUP/... to the container while we are attached (`--sig-proxy`). */

@@ -1,6 +1,6 @@
 import { errorText, startErrorStatus } from '../cli-errors.js';
 import { ExitError, type Command } from '../command.js';
-import { attachOutput, createContainer, proxySignals, runFailure, waitFor } from './container-client.js';
+import { attachSession, createContainer, followTerminalSize, proxySignals, runFailure, stillRunning, waitFor } from './container-client.js';
 import { buildCreatePlan, CONTAINER_FLAGS, UsageFailure } from './container-options.js';
 
 export const command: Command = {
@@ -40,8 +40,11 @@ export const command: Command = {
       return 0;
     }
     const body = plan.body;
-    const attached = body.AttachStdout === true || body.AttachStderr === true
-      ? await attachOutput(client, id, { stdout: body.AttachStdout === true, stderr: body.AttachStderr === true, tty: body.Tty === true })
+    const attached = body.AttachStdout === true || body.AttachStderr === true || body.AttachStdin === true
+      ? await attachSession(client, id, {
+        stdout: body.AttachStdout === true, stderr: body.AttachStderr === true, stdin: body.AttachStdin === true,
+        tty: body.Tty === true, detachKeys: flags.getString('detach-keys'),
+      })
       : undefined;
     const exited = await waitFor(client, id, body.HostConfig.AutoRemove === true ? 'removed' : 'next-exit');
     exited.status.catch(() => undefined);
@@ -49,18 +52,23 @@ export const command: Command = {
     try {
       await client.call('POST', `/containers/${id}/start`);
     } catch (e: unknown) {
+      attached?.close();
       attached?.socket.destroy();
       throw runFailure(ctx, 'run', e, startErrorStatus(e));
     }
     const stopProxy = flags.getBool('sig-proxy') && body.Tty !== true ? proxySignals(client, id) : () => undefined;
+    const stopResize = body.Tty === true ? followTerminalSize(client, id) : () => undefined;
     try {
       await attached?.done;
+      // The stream also ends when the user detaches (Ctrl-P Ctrl-Q): the container then still runs.
+      if (attached !== undefined && await stillRunning(client, id)) return 0;
       return await exited.status;
     } catch (e: unknown) {
       ctx.err(`${errorText(e)}\n`);
       return 125;
     } finally {
       stopProxy();
+      stopResize();
     }
   },
 };

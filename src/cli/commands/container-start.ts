@@ -3,7 +3,7 @@ import type { ContainerAttachInfo } from '../../client/engine-types.js';
 import { errorText } from '../cli-errors.js';
 import { ExitError, type CliContext, type Command } from '../command.js';
 import { containerPath, forEachContainer } from './container-batch.js';
-import { attachOutput, proxySignals, waitFor } from './container-client.js';
+import { attachSession, followTerminalSize, proxySignals, stillRunning, waitFor } from './container-client.js';
 
 export const command: Command = {
   path: 'container start',
@@ -43,10 +43,8 @@ export const command: Command = {
  */
 async function startAttached(ctx: CliContext, client: EngineClient, ref: string, interactive: boolean): Promise<number> {
   const info = await client.json<ContainerAttachInfo>('GET', containerPath(ref, '/json'));
-  if (interactive && info.Config.OpenStdin) {
-    throw new ExitError(1, `${ctx.prog}: attaching to a container's STDIN (start --interactive) is not supported yet; use start --attach`);
-  }
-  const attached = await attachOutput(client, info.Id, { stdout: true, stderr: true, tty: info.Config.Tty });
+  const withStdin = interactive && info.Config.OpenStdin;
+  const attached = await attachSession(client, info.Id, { stdout: true, stderr: true, stdin: withStdin, tty: info.Config.Tty });
   attached.done.catch(() => undefined);
   const exited = await waitFor(client, info.Id, info.HostConfig.AutoRemove ? 'removed' : 'next-exit');
   // Settled now so that a wait cut short by a failed start is not an unhandled rejection.
@@ -60,7 +58,10 @@ async function startAttached(ctx: CliContext, client: EngineClient, ref: string,
       if (info.HostConfig.AutoRemove) await status;
       throw e;
     }
+    const stopResize = info.Config.Tty ? followTerminalSize(client, info.Id) : () => undefined;
     await attached.done;
+    stopResize();
+    if (await stillRunning(client, info.Id)) return 0;
     const result = await status;
     if ('code' in result) return result.code;
     ctx.err(`error waiting for container: ${errorText(result.error)}\n`);

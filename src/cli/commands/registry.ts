@@ -11,6 +11,7 @@ interface Entry {
 const load = (p: Promise<{ command: Command }>): Promise<Command> => p.then((m) => m.command);
 
 const CONTAINER: readonly Entry[] = [
+  { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: () => load(import('./container-attach.js')) },
   { name: 'cp', description: 'Copy files/folders between a container and the local filesystem', load: () => load(import('./container-cp.js')) },
   { name: 'create', description: 'Create a new container', load: () => load(import('./container-create.js')) },
   { name: 'export', description: "Export a container's filesystem as a tar archive", load: () => load(import('./container-export.js')) },
@@ -89,6 +90,7 @@ const TOP: readonly Entry[] = [
   { name: 'port', description: 'List port mappings or a specific mapping for the container', load: () => load(import('./container-port.js')) },
   { name: 'cp', description: 'Copy files/folders between a container and the local filesystem', load: () => load(import('./container-cp.js')) },
   { name: 'export', description: "Export a container's filesystem as a tar archive", load: () => load(import('./container-export.js')) },
+  { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: () => load(import('./container-attach.js')) },
   { name: 'rmi', description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
