@@ -2,7 +2,7 @@
 # Installs what berth needs on Debian (idempotent; quick when all is there) and builds it.
 #   Debian packages: the OCI runtimes, conmon, CNI plugins, iptables, busybox-static,
 #   mmdebstrap (base images), tini; and, for the tests, a docker CLI when none is present.
-#   npm dependencies (npm ci) and the build (npm run build), when the sources changed.
+#   npm dependencies (npm install of the locked versions) and the build (npm run build), when the sources changed.
 set -euo pipefail
 REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -31,7 +31,10 @@ cd "$REPO"
 command -v node >/dev/null || { log "node is required (Node.js 20 or newer)"; exit 1; }
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error
+  # Not `npm ci`: it refuses this lock because node-unix-socket names optional
+  # platform packages (darwin, arm) that were never published, so npm cannot
+  # record them. `npm install` installs exactly the locked versions all the same.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 stamp=dist/.build-stamp
 if [ ! -f "$stamp" ] || [ -n "$(find src test bench tsconfig.json package.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
