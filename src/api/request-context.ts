@@ -75,20 +75,63 @@ export class RequestContext {
 
   /** Reads a JSON body (at most `limit` bytes). An empty body is undefined. */
   async json(limit = 16 * 1024 * 1024): Promise<unknown> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of this.req) {
-      size += (chunk as Buffer).length;
-      if (size > limit) throw invalidArgument('request body too large');
-      chunks.push(chunk as Buffer);
+    let body: Buffer;
+    if (this.upgrade !== undefined) {
+      body = await this.upgradeBody(limit);
+    } else {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of this.req) {
+        size += (chunk as Buffer).length;
+        if (size > limit) throw invalidArgument('request body too large');
+        chunks.push(chunk as Buffer);
+      }
+      body = Buffer.concat(chunks);
     }
-    const text = Buffer.concat(chunks).toString('utf8').trim();
+    const text = body.toString('utf8').trim();
     if (text === '') return undefined;
     try {
       return JSON.parse(text) as unknown;
     } catch (e: unknown) {
       throw invalidArgument(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /**
+   * Node leaves the body of an upgrade request (exec start's JSON) on the raw
+   * connection: takes its Content-Length bytes off, leaving what follows (the
+   * client's input) for the stream.
+   */
+  private async upgradeBody(limit: number): Promise<Buffer> {
+    const up = this.upgrade;
+    const length = Number.parseInt(String(this.req.headers['content-length'] ?? '0'), 10);
+    if (up === undefined || !Number.isInteger(length) || length <= 0) return Buffer.alloc(0);
+    if (length > limit) throw invalidArgument('request body too large');
+    let buf = up.head;
+    if (buf.length < length) {
+      buf = await new Promise<Buffer>((resolve, reject) => {
+        let acc = buf;
+        const onData = (chunk: Buffer): void => {
+          acc = Buffer.concat([acc, chunk]);
+          if (acc.length < length) return;
+          up.socket.pause();
+          cleanup();
+          resolve(acc);
+        };
+        const onClose = (): void => {
+          cleanup();
+          reject(invalidArgument('the request body ended early'));
+        };
+        const cleanup = (): void => {
+          up.socket.off('data', onData);
+          up.socket.off('close', onClose);
+        };
+        up.socket.on('data', onData);
+        up.socket.on('close', onClose);
+      });
+    }
+    up.head = buf.subarray(length);
+    return buf.subarray(0, length);
   }
 
   sendJson(status: number, body: unknown): void {

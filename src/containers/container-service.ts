@@ -22,6 +22,12 @@ import type { ToHostPath } from '../rootfs/resolve-in-root.js';
 import { isMountPoint, mountAt, unmount } from '../snapshots/mounter.js';
 import { isValidName, randomName } from './name-generator.js';
 import { parseSignal } from './signals.js';
+import { filterPsOutput, psArguments, type TopResult } from './top.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+const runPs = (args: string[]): Promise<{ stdout: string }> => execFileAsync('ps', args, { maxBuffer: 64 * 1024 * 1024 });
 import { assertTransition } from './state-machine.js';
 
 /** What the container service needs to know about images. */
@@ -94,8 +100,20 @@ export class ContainerService {
   private readonly exitListeners = new Map<string, Set<ExitListener>>();
   private readonly removeListeners = new Map<string, Set<() => void>>();
   private readonly startListeners = new Map<string, Set<() => void>>();
+  private readonly stoppedHooks: Array<(id: string) => void> = [];
+  private readonly removedHooks: Array<(id: string) => void> = [];
 
   constructor(private readonly d: ContainerServiceDeps) {}
+
+  /** Calls `fn` with the ID of each container that stops. */
+  onStopped(fn: (id: string) => void): void {
+    this.stoppedHooks.push(fn);
+  }
+
+  /** Calls `fn` with the ID of each container that is removed. */
+  onRemovedContainer(fn: (id: string) => void): void {
+    this.removedHooks.push(fn);
+  }
 
   // ---- lookup ----
 
@@ -272,6 +290,21 @@ export class ContainerService {
     if (!rec.config.openStdin) throw conflict(`container ${rec.config.id} was not created with stdin open`);
     if (!isRunningStatus(rec.state.status)) throw conflict(`container ${rec.config.id} is not running`);
     return this.d.runtime.openStdin(rec.config.id);
+  }
+
+  /** The container's processes as `ps` shows them (`docker top`). */
+  async top(idOrName: string, psArgs: string | undefined): Promise<TopResult> {
+    const rec = this.resolve(idOrName);
+    if (!isRunningStatus(rec.state.status)) throw conflict(`container ${rec.config.id} is not running`);
+    const pids = await this.d.runtime.processes(rec.config.id);
+    let output: string;
+    try {
+      output = (await runPs(psArguments(psArgs))).stdout;
+    } catch (e: unknown) {
+      const stderr = (e as { stderr?: unknown }).stderr;
+      throw new EngineError('internal', `Error running ps: ${typeof stderr === 'string' && stderr.trim() !== '' ? stderr.trim() : String(e)}`);
+    }
+    return filterPsOutput(output, pids);
   }
 
   /** Sets the terminal size of a running TTY container (`/containers/{id}/resize`). */
@@ -602,6 +635,7 @@ export class ContainerService {
       this.d.runner.cleanup(rec.config.id, paths, rec.state.network, rec.config.host.mounts).catch(() => undefined),
     ]);
     this.publish('die', updated, { exitCode: String(exitCode) });
+    for (const h of this.stoppedHooks) h(rec.config.id);
     return updated;
   }
 
@@ -616,6 +650,7 @@ export class ContainerService {
     const { purged } = await this.d.store.delete(id);
     if (this.names.get(rec.name) === id) this.names.delete(rec.name);
     this.publish('destroy', rec);
+    for (const h of this.removedHooks) h(id);
     for (const l of [...(this.removeListeners.get(id) ?? [])]) l();
     this.removeListeners.delete(id);
     this.exitListeners.delete(id);

@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApiServer } from '../api/http-server.js';
 import { containerRoutes } from '../api/routes/containers.js';
+import { execRoutes } from '../api/routes/exec.js';
+import { ExecService } from '../containers/exec-service.js';
 import { imageRoutes } from '../api/routes/images.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
@@ -129,6 +131,8 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     },
   });
   const containerService = containers;
+  const execs = new ExecService({ containers: containerService, runtime, events, sessionsDir: layout.execSessionsDir });
+  await execs.sweep();
   runtime.onExit((id) => {
     void containerService.handleExit(id).catch((e: unknown) => log(`exit of ${id}: ${String(e)}`));
   });
@@ -155,7 +159,8 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
       };
     },
   });
-  containerRoutes(router, containerService);
+  containerRoutes(router, containerService, execs);
+  execRoutes(router, execs);
   imageRoutes(router, images);
   networkRoutes(router, networks, containerService);
   volumeRoutes(router, volumes);

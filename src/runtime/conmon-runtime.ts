@@ -4,7 +4,7 @@ import { SeqpacketSocket } from 'node-unix-socket';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { errnoCode, internal } from '../engine-error.js';
-import type { ExitStatus, OciRuntime, RuntimeCreateRequest, RuntimeStatus, StdinPipe } from './oci-runtime.js';
+import type { ExitStatus, OciRuntime, RuntimeCreateRequest, RuntimeExec, RuntimeExecRequest, RuntimeStatus, StdinPipe } from './oci-runtime.js';
 import { cleanRuntimeMessage, RuntimeError, runtimeErrorMessage } from './runtime-error.js';
 
 const run = promisify(execFile);
@@ -65,13 +65,72 @@ export class ConmonRuntime implements OciRuntime {
       env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', _OCI_SYNCPIPE: '3' },
       detached: true,
     });
-    const message = await readSyncMessage(child);
+    const sync = new SyncPipe(child);
+    const message = await sync.next();
+    sync.close();
     child.unref();
     if (message.pid <= 0) {
       await this.delete(req.id).catch(() => undefined);
       throw new RuntimeError(`failed to create task for container: OCI runtime create failed: ${message.error}: unknown`);
     }
     return { pid: message.pid, monitorPid: await readPid(conmonPidFile) };
+  }
+
+  /**
+   * Runs `runc exec` under a conmon of its own: the process's output goes to a
+   * log in the session directory, its stdin and terminal size through the
+   * monitor's attach socket and control fifo, its exit code back on the sync pipe.
+   */
+  async exec(req: RuntimeExecRequest): Promise<RuntimeExec> {
+    await fs.mkdir(req.dir, { recursive: true, mode: 0o700 });
+    const specPath = path.join(req.dir, 'process.json');
+    const logPath = path.join(req.dir, 'exec.log');
+    await fs.writeFile(specPath, JSON.stringify(req.process));
+    const args = [
+      '--api-version', '1',
+      '-c', req.containerId, '-u', attachId(req.execId),
+      '-r', this.opts.runtimePath,
+      '-b', req.dir,
+      '-p', path.join(req.dir, 'pid'),
+      '-l', `k8s-file:${logPath}`,
+      '--exec', '--exec-process-spec', specPath,
+      '--socket-dir-path', this.opts.socketsDir,
+      '--runtime-arg', '--root', '--runtime-arg', this.opts.stateDir,
+      '--log-level', 'error',
+    ];
+    if (req.terminal) args.push('-t');
+    if (req.stdin) args.push('-i');
+    const child = spawn(this.opts.conmonPath, args, {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', _OCI_SYNCPIPE: '3' },
+      detached: true,
+    });
+    child.unref();
+    const sync = new SyncPipe(child);
+    const started = await sync.next();
+    if (started.pid <= 0) {
+      sync.close();
+      throw new RuntimeError(`OCI runtime exec failed: ${started.error}: unknown`);
+    }
+    const exited = sync.next().then(
+      (m) => (m.pid < 0 ? 255 : m.pid),
+      () => 255,
+    ).finally(() => sync.close());
+    return { pid: started.pid, logPath, exited };
+  }
+
+  async processes(id: string): Promise<number[]> {
+    try {
+      const { stdout } = await run(this.opts.runtimePath, ['--root', this.opts.stateDir, 'ps', '--format', 'json', id]);
+      const pids = JSON.parse(stdout) as unknown;
+      return Array.isArray(pids) ? pids.filter((p): p is number => Number.isInteger(p)) : [];
+    } catch (e: unknown) {
+      throw new RuntimeError(runtimeErrorMessage(e));
+    }
+  }
+
+  async openExecStdin(execId: string): Promise<StdinPipe> {
+    return this.openStdin(execId);
   }
 
   async startCreated(id: string): Promise<void> {
@@ -241,37 +300,63 @@ async function readPid(file: string): Promise<number | undefined> {
   }
 }
 
-/** Reads conmon's first sync message: `{"data": pid}` or `{"data": -1, "message": "..."}`. */
-function readSyncMessage(child: ReturnType<typeof spawn>): Promise<{ pid: number; error: string }> {
-  const pipe = child.stdio[3];
-  return new Promise((resolve, reject) => {
-    if (pipe === null || pipe === undefined || !('on' in pipe)) {
-      reject(internal('conmon: no sync pipe'));
-      return;
-    }
-    let buf = '';
-    let done = false;
-    const finish = (result: { pid: number; error: string } | Error): void => {
-      if (done) return;
-      done = true;
-      pipe.destroy();
-      if (result instanceof Error) reject(result);
-      else resolve(result);
-    };
-    pipe.on('data', (d: Buffer) => {
-      buf += d.toString('utf8');
-      const nl = buf.indexOf('\n');
-      if (nl < 0) return;
-      try {
-        const msg = JSON.parse(buf.slice(0, nl)) as { data?: unknown; message?: unknown };
-        const pid = typeof msg.data === 'number' ? msg.data : -1;
-        finish({ pid, error: typeof msg.message === 'string' ? cleanRuntimeMessage(msg.message) : 'unknown error' });
-      } catch (e: unknown) {
-        finish(internal(`conmon: bad sync message ${JSON.stringify(buf.slice(0, nl))}`, e));
-      }
-    });
+/**
+ * conmon's sync pipe: one JSON message per line, `{"data": n}` (a pid, then for
+ * exec sessions the exit code) or `{"data": -1, "message": "..."}` on failure.
+ */
+class SyncPipe {
+  private buf = '';
+  private readonly messages: Array<{ pid: number; error: string }> = [];
+  private readonly waiting: Array<{ resolve: (m: { pid: number; error: string }) => void; reject: (e: Error) => void }> = [];
+  private failure: Error | undefined;
+  private readonly pipe: NodeJS.ReadableStream & { destroy(): void };
+
+  constructor(child: ReturnType<typeof spawn>) {
+    const pipe = child.stdio[3];
+    if (pipe === null || pipe === undefined || !('on' in pipe)) throw internal('conmon: no sync pipe');
+    this.pipe = pipe as unknown as NodeJS.ReadableStream & { destroy(): void };
+    pipe.on('data', (d: Buffer) => this.onData(d));
     pipe.on('error', () => undefined);
-    pipe.on('close', () => finish(internal('conmon exited without reporting the container pid')));
-    child.on('error', (e) => finish(internal(`cannot run conmon: ${e.message}`, e)));
-  });
+    pipe.on('close', () => this.fail(internal('conmon exited without reporting the process')));
+    child.on('error', (e) => this.fail(internal(`cannot run conmon: ${e.message}`, e)));
+  }
+
+  next(): Promise<{ pid: number; error: string }> {
+    const m = this.messages.shift();
+    if (m !== undefined) return Promise.resolve(m);
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  close(): void {
+    this.pipe.destroy();
+  }
+
+  private onData(d: Buffer): void {
+    this.buf += d.toString('utf8');
+    for (let nl = this.buf.indexOf('\n'); nl >= 0; nl = this.buf.indexOf('\n')) {
+      const line = this.buf.slice(0, nl);
+      this.buf = this.buf.slice(nl + 1);
+      let msg: { pid: number; error: string };
+      try {
+        const raw = JSON.parse(line) as { data?: unknown; message?: unknown };
+        msg = {
+          pid: typeof raw.data === 'number' ? raw.data : -1,
+          error: typeof raw.message === 'string' ? cleanRuntimeMessage(raw.message) : 'unknown error',
+        };
+      } catch (e: unknown) {
+        this.fail(internal(`conmon: bad sync message ${JSON.stringify(line)}`, e));
+        return;
+      }
+      const w = this.waiting.shift();
+      if (w !== undefined) w.resolve(msg);
+      else this.messages.push(msg);
+    }
+  }
+
+  private fail(e: Error): void {
+    if (this.failure !== undefined) return;
+    this.failure = e;
+    for (const w of this.waiting.splice(0)) w.reject(e);
+  }
 }

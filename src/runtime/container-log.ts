@@ -102,7 +102,10 @@ export async function* readLog(file: string, opts: ReadLogOptions = {}): AsyncGe
 
   let wake: (() => void) | undefined;
   let stopped = false;
+  // Set by every poke: one that comes while a read is under way must not be lost.
+  let poked = false;
   const poke = (): void => {
+    poked = true;
     const w = wake;
     wake = undefined;
     w?.();
@@ -124,11 +127,12 @@ export async function* readLog(file: string, opts: ReadLogOptions = {}): AsyncGe
   try {
     for (;;) {
       if (follow.signal.aborted) return;
+      poked = false;
       const wasStopped = stopped;
       const entries = await readMore();
       yield* entries;
       if (wasStopped) return;
-      if (entries.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
+      if (entries.length === 0 && !poked) await new Promise<void>((resolve) => { wake = resolve; });
     }
   } finally {
     clearInterval(timer);

@@ -1,4 +1,4 @@
-import type { ExitStatus, OciRuntime, RuntimeCreateRequest, RuntimeStatus, StdinPipe } from './oci-runtime.js';
+import type { ExitStatus, OciRuntime, RuntimeCreateRequest, RuntimeExec, RuntimeExecRequest, RuntimeStatus, StdinPipe } from './oci-runtime.js';
 import { RuntimeError } from './runtime-error.js';
 
 /**
@@ -15,6 +15,7 @@ export class FakeRuntime implements OciRuntime {
   private readonly monitors = new Set<string>();
   private readonly listeners: Array<(id: string) => void> = [];
   private nextPid = 1000;
+  private readonly execExits = new Map<string, (code: number) => void>();
 
   async create(req: RuntimeCreateRequest): Promise<{ pid: number; monitorPid: number | undefined }> {
     this.calls.push(`create ${req.id}`);
@@ -64,6 +65,28 @@ export class FakeRuntime implements OciRuntime {
   async openStdin(id: string): Promise<StdinPipe> {
     this.calls.push(`stdin ${id}`);
     return { write: () => undefined, end: () => undefined, close: () => undefined };
+  }
+
+  async exec(req: RuntimeExecRequest): Promise<RuntimeExec> {
+    this.calls.push(`exec ${req.containerId} ${JSON.stringify(req.process['args'])}`);
+    if (!this.running.has(req.containerId)) throw new RuntimeError('container not running');
+    const exited = new Promise<number>((resolve) => this.execExits.set(req.execId, resolve));
+    return { pid: this.nextPid++, logPath: `${req.dir}/exec.log`, exited };
+  }
+
+  async processes(id: string): Promise<number[]> {
+    const pid = this.running.get(id);
+    return pid === undefined ? [] : [pid];
+  }
+
+  async openExecStdin(execId: string): Promise<StdinPipe> {
+    return this.openStdin(execId);
+  }
+
+  /** The exec process ends with `code`. */
+  exitExec(execId: string, code: number): void {
+    this.execExits.get(execId)?.(code);
+    this.execExits.delete(execId);
   }
 
   async resize(id: string, _bundle: string, height: number, width: number): Promise<void> {

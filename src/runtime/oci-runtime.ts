@@ -21,6 +21,26 @@ export interface StdinPipe {
   close(): void;
 }
 
+/** A process to run in a running container (`docker exec`). */
+export interface RuntimeExecRequest {
+  readonly containerId: string;
+  readonly execId: string;
+  /** A directory of the exec session's own (process spec, log, control fifo). */
+  readonly dir: string;
+  /** The OCI `process` object. */
+  readonly process: Record<string, unknown>;
+  readonly terminal: boolean;
+  readonly stdin: boolean;
+}
+
+export interface RuntimeExec {
+  readonly pid: number;
+  /** The k8s-file log the monitor writes the process's output to. */
+  readonly logPath: string;
+  /** Resolves with the exit code once the process has ended and its output is all in the log. */
+  readonly exited: Promise<number>;
+}
+
 export interface ExitStatus {
   readonly exitCode: number;
   readonly finishedAt: Date;
@@ -50,6 +70,12 @@ export interface OciRuntime {
   openStdin(id: string): Promise<StdinPipe>;
   /** Sets the size of a running container's terminal. */
   resize(id: string, bundle: string, height: number, width: number): Promise<void>;
+  /** Host PIDs of all processes in a running container. */
+  processes(id: string): Promise<number[]>;
+  /** Starts a process in a running container under its own monitor; rejects when it cannot start. */
+  exec(req: RuntimeExecRequest): Promise<RuntimeExec>;
+  /** Connects to an exec process's stdin (it must have been started with `stdin`). */
+  openExecStdin(execId: string): Promise<StdinPipe>;
   /** Calls `listener` with the container ID each time a container exits. */
   onExit(listener: (id: string) => void): void;
   close(): void;

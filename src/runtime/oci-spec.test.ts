@@ -29,3 +29,12 @@ test('generateSpec() shares the host network namespace for --network host and un
   assert.ok(!spec.linux.namespaces.some((n) => n.type === 'network'));
   assert.equal(spec.linux['maskedPaths'], undefined);
 });
+
+test('--privileged and --cap-add ALL give only the capabilities the daemon holds (a host may lack CAP_SYS_RESOURCE)', () => {
+  const withoutSysResource = ((1n << 41n) - 1n) & ~(1n << 24n);
+  const all = effectiveCapabilities(true, [], [], withoutSysResource);
+  assert.equal(all.length, 40);
+  assert.ok(!all.includes('CAP_SYS_RESOURCE') && all.includes('CAP_SYS_ADMIN') && all.includes('CAP_CHECKPOINT_RESTORE'));
+  assert.ok(!effectiveCapabilities(false, ['ALL'], [], withoutSysResource).includes('CAP_SYS_RESOURCE'));
+  assert.equal(effectiveCapabilities(true, [], [], (1n << 41n) - 1n).length, 41);
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * Generates the OCI runtime config (config.json) of a container with Docker's
  * defaults: capabilities, masked and read-only paths, default mounts, device
@@ -78,12 +79,33 @@ export function normalizeCapability(name: string): string {
   return upper.startsWith('CAP_') ? upper : `CAP_${upper}`;
 }
 
+let hostBoundingSet: bigint | undefined;
+
+/** The capabilities berth itself may hand out (its bounding set; a host may lack some, e.g. CAP_SYS_RESOURCE). */
+function daemonBoundingSet(): bigint {
+  if (hostBoundingSet === undefined) {
+    try {
+      const m = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+      hostBoundingSet = m?.[1] !== undefined ? BigInt(`0x${m[1]}`) : -1n;
+    } catch {
+      hostBoundingSet = -1n;
+    }
+  }
+  return hostBoundingSet;
+}
+
+/** "All" capabilities, as Docker means it: those the kernel knows that the daemon holds. */
+export function allCapabilities(bounding: bigint = daemonBoundingSet()): string[] {
+  return ALL_CAPABILITIES.filter((_c, i) => (bounding >> BigInt(i)) & 1n);
+}
+
 /** Docker's capability arithmetic: defaults, then drops, then adds (ALL on either side). */
-export function effectiveCapabilities(privileged: boolean, capAdd: readonly string[], capDrop: readonly string[]): string[] {
-  if (privileged) return [...ALL_CAPABILITIES];
+export function effectiveCapabilities(privileged: boolean, capAdd: readonly string[], capDrop: readonly string[], bounding?: bigint): string[] {
+  const all = allCapabilities(bounding);
+  if (privileged) return all;
   const add = capAdd.map(normalizeCapability);
   const drop = capDrop.map(normalizeCapability);
-  if (add.includes('ALL')) return ALL_CAPABILITIES.filter((c) => !drop.includes(c) || add.includes(c));
+  if (add.includes('ALL')) return all.filter((c) => !drop.includes(c) || add.includes(c));
   const base = drop.includes('ALL') ? [] : DEFAULT_CAPABILITIES.filter((c) => !drop.includes(c));
   for (const c of add) if (!base.includes(c)) base.push(c);
   return base;

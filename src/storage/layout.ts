@@ -52,6 +52,8 @@ export interface Layout {
   readonly containerPidDir: string;
   readonly runtimeStateDir: string;
   readonly socketsDir: string;
+  /** `docker exec` sessions: process spec, output log, control fifo. */
+  readonly execSessionsDir: string;
 }
 
 export function layoutFor(dataRoot: string, execRoot: string): Layout {
@@ -71,6 +73,7 @@ export function layoutFor(dataRoot: string, execRoot: string): Layout {
     containerPidDir: path.join(execRoot, 'pids'),
     runtimeStateDir: path.join(execRoot, 'runtime'),
     socketsDir: path.join(execRoot, 'sockets'),
+    execSessionsDir: path.join(execRoot, 'exec'),
   };
 }
 

@@ -1,46 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BERTH, DOCKER, exec, TestDaemon } from './harness.js';
-
-/** A real terminal: a tmux session running one command, read with capture-pane. */
-class Terminal {
-  private constructor(readonly name: string) {}
-
-  static async open(name: string, command: string, size = { cols: 100, rows: 30 }): Promise<Terminal> {
-    await exec('tmux', ['kill-session', '-t', name]);
-    const r = await exec('tmux', ['new-session', '-d', '-s', name, '-x', String(size.cols), '-y', String(size.rows), `${command}; echo "[exit=$?]"; sleep 30`]);
-    assert.equal(r.code, 0, r.stderr);
-    return new Terminal(name);
-  }
-
-  async type(...keys: string[]): Promise<void> {
-    await exec('tmux', ['send-keys', '-t', this.name, ...keys]);
-  }
-
-  async screen(): Promise<string> {
-    return (await exec('tmux', ['capture-pane', '-p', '-t', this.name])).stdout;
-  }
-
-  /** Waits until the screen matches `re`; returns the screen. */
-  async waitFor(re: RegExp, timeoutMs = 10_000): Promise<string> {
-    const until = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < until) {
-      last = await this.screen();
-      if (re.test(last)) return last;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`terminal ${this.name} never showed ${String(re)}; it shows:\n${last}`);
-  }
-
-  async resize(cols: number, rows: number): Promise<void> {
-    await exec('tmux', ['resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows)]);
-  }
-
-  async close(): Promise<void> {
-    await exec('tmux', ['kill-session', '-t', this.name]);
-  }
-}
+import { BERTH, exec, TestDaemon } from './harness.js';
+import { cliCommand, Terminal } from './terminal.js';
 
 describe('interactive containers', () => {
   let d: TestDaemon;
@@ -53,12 +14,9 @@ describe('interactive containers', () => {
     await d?.cleanup();
   });
 
-  const cliCommand = (cli: 'berth' | 'docker', args: string): string =>
-    cli === 'berth' ? `BERTH_HOST=${d.host} ${BERTH} ${args}` : `DOCKER_HOST=${d.host} ${DOCKER} ${args}`;
-
   for (const cli of ['berth', 'docker'] as const) {
     it(`${cli} run -it gives a shell: typed commands answer, stty size follows the terminal, Ctrl-C reaches the process`, async () => {
-      const t = await Terminal.open(`${cli}-it`, cliCommand(cli, 'run -it --rm busybox sh'));
+      const t = await Terminal.open(`${cli}-it`, cliCommand(d, cli, 'run -it --rm busybox sh'));
       try {
         await t.waitFor(/\/ # ?$/m);
         await t.type('echo answer-$((6*7))', 'Enter');
@@ -85,7 +43,7 @@ describe('interactive containers', () => {
 
     it(`${cli}: Ctrl-P Ctrl-Q detaches, the container keeps running, attach picks it up again`, async () => {
       const name = `${cli}-detach`;
-      const t = await Terminal.open(`${cli}-d1`, cliCommand(cli, `run -it --name ${name} busybox sh`));
+      const t = await Terminal.open(`${cli}-d1`, cliCommand(d, cli, `run -it --name ${name} busybox sh`));
       try {
         await t.waitFor(/\/ # ?$/m);
         await t.type('export MARK=still-here', 'Enter');
@@ -95,7 +53,7 @@ describe('interactive containers', () => {
         await t.close();
       }
       assert.equal((await d.docker(['inspect', '-f', '{{.State.Running}}', name])).stdout, 'true\n');
-      const a = await Terminal.open(`${cli}-d2`, cliCommand(cli, `attach ${name}`));
+      const a = await Terminal.open(`${cli}-d2`, cliCommand(d, cli, `attach ${name}`));
       try {
         await new Promise((r) => setTimeout(r, 500));
         await a.type('echo $MARK', 'Enter');

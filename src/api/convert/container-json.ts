@@ -221,7 +221,7 @@ function portListJson(rec: ContainerRecord): Array<Record<string, unknown>> {
   return out;
 }
 
-export function containerInspectJson(view: ContainerView): Record<string, unknown> {
+export function containerInspectJson(view: ContainerView, execIds: readonly string[] = []): Record<string, unknown> {
   const rec = view.record;
   const c = rec.config;
   const out: Record<string, unknown> = {
@@ -242,7 +242,7 @@ export function containerInspectJson(view: ContainerView): Record<string, unknow
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
-    ExecIDs: null,
+    ExecIDs: execIds.length > 0 ? [...execIds] : null,
     HostConfig: { ...hostConfigJson(rec), Runtime: view.runtime },
     GraphDriver: { Data: null, Name: 'overlay2' },
   };

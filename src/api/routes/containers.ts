@@ -1,4 +1,3 @@
-import type { Duplex } from 'node:stream';
 import type { ContainerService, WaitCondition } from '../../containers/container-service.js';
 import { invalidArgument } from '../../engine-error.js';
 import { parseTimestamp } from '../../runtime/container-log.js';
@@ -8,15 +7,18 @@ import type { RequestContext } from '../request-context.js';
 import type { Router } from '../router.js';
 import { frame, MULTIPLEXED, RAW_STREAM } from '../stream-framing.js';
 import { DetachDetector, parseDetachKeys } from '../detach-keys.js';
+import { forwardInput, hijack, writeTo } from '../hijack.js';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { StdinPipe } from '../../runtime/oci-runtime.js';
+import type { ExecService } from '../../containers/exec-service.js';
 
 type ContainerBackend = Pick<ContainerService,
   'create' | 'start' | 'stop' | 'kill' | 'restart' | 'remove' | 'rename' | 'wait' | 'list' | 'inspect' | 'logs' | 'attach' | 'prune' | 'resolve'
-  | 'whenRunning' | 'openStdin' | 'resize'>;
+  | 'whenRunning' | 'openStdin' | 'resize' | 'top'>;
 
 const WAIT_CONDITIONS: readonly WaitCondition[] = ['not-running', 'next-exit', 'removed'];
 
-export function containerRoutes(router: Router, svc: ContainerBackend): void {
+export function containerRoutes(router: Router, svc: ContainerBackend, execs?: Pick<ExecService, 'idsOf'>): void {
   router
     .add('POST', '/containers/create', async (ctx) => {
       const opts = parseCreateBody(await ctx.json(), ctx.query('name'));
@@ -37,7 +39,8 @@ export function containerRoutes(router: Router, svc: ContainerBackend): void {
       ctx.sendJson(200, { ContainersDeleted: r.deleted.length > 0 ? r.deleted : null, SpaceReclaimed: r.spaceReclaimed });
     })
     .add('GET', '/containers/{id}/json', async (ctx) => {
-      ctx.sendJson(200, containerInspectJson(await svc.inspect(ctx.param('id'), { size: ctx.bool('size') })));
+      const view = await svc.inspect(ctx.param('id'), { size: ctx.bool('size') });
+      ctx.sendJson(200, containerInspectJson(view, execs?.idsOf(view.record.config.id) ?? []));
     })
     .add('POST', '/containers/{id}/start', async (ctx) => {
       await svc.start(ctx.param('id'));
@@ -67,6 +70,10 @@ export function containerRoutes(router: Router, svc: ContainerBackend): void {
     .add('POST', '/containers/{id}/rename', async (ctx) => {
       await svc.rename(ctx.param('id'), ctx.query('name') ?? '');
       ctx.sendStatus(204);
+    })
+    .add('GET', '/containers/{id}/top', async (ctx) => {
+      const r = await svc.top(ctx.param('id'), ctx.query('ps_args'));
+      ctx.sendJson(200, { Titles: r.titles, Processes: r.processes });
     })
     .add('POST', '/containers/{id}/resize', async (ctx) => {
       await svc.resize(ctx.param('id'), ctx.int('h') ?? 0, ctx.int('w') ?? 0);
@@ -116,6 +123,9 @@ export function containerRoutes(router: Router, svc: ContainerBackend): void {
     })
     .add('POST', '/containers/{id}/attach', async (ctx) => {
       await attach(ctx, svc);
+    })
+    .add('GET', '/containers/{id}/attach/ws', async (ctx) => {
+      await attachWebsocket(ctx, svc);
     });
 }
 
@@ -140,38 +150,19 @@ async function attach(ctx: RequestContext, svc: ContainerBackend): Promise<void>
   const wantStdin = ctx.bool('stdin') && rec.config.openStdin;
   const detector = new DetachDetector(parseDetachKeys(ctx.query('detachKeys') ?? 'ctrl-p,ctrl-q'));
   const contentType = tty || !ctx.atLeast('1.42') ? RAW_STREAM : MULTIPLEXED;
-  let socket: Duplex;
-  if (ctx.upgrade !== undefined) {
-    socket = ctx.upgrade.socket;
-    socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${contentType}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nApi-Version: ${ctx.apiVersion}\r\n\r\n`);
-  } else {
-    socket = ctx.req.socket;
-    ctx.res?.detachSocket(ctx.req.socket);
-    socket.write(`HTTP/1.1 200 OK\r\nContent-Type: ${contentType}\r\n\r\n`);
-  }
-  socket.on('error', () => undefined);
+  const socket = hijack(ctx, contentType);
   // The attach ends when the container stops, the client goes, or the client types the detach keys.
   const done = new AbortController();
   const end = (): void => done.abort();
   ctx.signal.addEventListener('abort', end);
-  if (ctx.upgrade !== undefined && ctx.upgrade.head.length > 0) socket.unshift(ctx.upgrade.head);
-  const input = wantStdin ? forwardStdin(socket, svc, id, detector, done) : undefined;
+  const input = wantStdin ? forwardInput(socket, detector, done, svc.whenRunning(id, done.signal), () => svc.openStdin(id)) : undefined;
   if (!wantStdin) socket.on('data', () => undefined);
   const write = async (s: 'stdout' | 'stderr', data: Buffer): Promise<void> => {
     if ((s === 'stdout' && !wantStdout) || (s === 'stderr' && !wantStderr)) return;
-    if (!socket.writable) return;
-    const ok = socket.write(tty ? data : frame(s === 'stdout' ? 1 : 2, data));
-    if (!ok) await new Promise((r) => socket.once('drain', r));
+    await writeTo(socket, tty ? data : frame(s === 'stdout' ? 1 : 2, data));
   };
   try {
-    const live = stream ? await svc.attach(id, done.signal) : undefined;
-    if (logs) {
-      const past = svc.logs(id, { signal: done.signal });
-      for await (const e of past.entries) await write(e.stream, e.data);
-    }
-    if (live !== undefined) {
-      for await (const e of live.entries) await write(e.stream, e.data);
-    }
+    await copyOutput(svc, id, { logs, stream }, done.signal, write);
   } finally {
     input?.close();
     ctx.signal.removeEventListener('abort', end);
@@ -179,31 +170,66 @@ async function attach(ctx: RequestContext, svc: ContainerBackend): Promise<void>
   }
 }
 
+/** The container's past output (`logs`) and then its live output (`stream`) until it stops or `signal` aborts. */
+async function copyOutput(
+  svc: ContainerBackend, id: string, opts: { logs: boolean; stream: boolean }, signal: AbortSignal,
+  write: (s: 'stdout' | 'stderr', data: Buffer) => Promise<void>,
+): Promise<void> {
+  // Subscribed before the past is read, so nothing falls between the two.
+  const live = opts.stream ? await svc.attach(id, signal) : undefined;
+  if (opts.logs) {
+    for await (const e of svc.logs(id, { signal }).entries) await write(e.stream, e.data);
+  }
+  if (live !== undefined) {
+    for await (const e of live.entries) await write(e.stream, e.data);
+  }
+}
+
 /**
- * Copies the client's input to the container's stdin once it runs (input that
- * comes before is kept), ends stdin when the client ends its input, and stops
- * the attach when the detach keys come.
+ * The websocket flavour of attach: output as binary messages (text before API
+ * 1.28), never multiplexed; messages from the client go to the container's stdin.
  */
-function forwardStdin(socket: Duplex, svc: ContainerBackend, id: string, detector: DetachDetector, done: AbortController): { close(): void } {
-  const pending: Buffer[] = [];
+async function attachWebsocket(ctx: RequestContext, svc: ContainerBackend): Promise<void> {
+  const upgrade = ctx.upgrade;
+  if (upgrade === undefined || String(ctx.req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+    throw invalidArgument('this endpoint needs a websocket upgrade');
+  }
+  const rec = svc.resolve(ctx.param('id'));
+  const id = rec.config.id;
+  const wantStdout = ctx.bool('stdout');
+  const wantStderr = ctx.bool('stderr');
+  const wantStdin = ctx.bool('stdin') && rec.config.openStdin;
+  const binary = ctx.atLeast('1.28');
+  const server = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const ws = await new Promise<WebSocket>((resolve) => server.handleUpgrade(ctx.req, upgrade.socket, upgrade.head, resolve));
+  const done = new AbortController();
+  const end = (): void => done.abort();
+  ws.on('close', end);
+  ws.on('error', end);
+  ctx.signal.addEventListener('abort', end);
   let pipe: StdinPipe | undefined;
-  let ended = false;
-  socket.on('data', (chunk: Buffer) => {
-    const { data, detached } = detector.feed(chunk);
-    if (data.length > 0) {
-      if (pipe !== undefined) pipe.write(data);
-      else pending.push(data);
-    }
-    if (detached) done.abort();
-  });
-  socket.on('end', () => {
-    ended = true;
-    pipe?.end();
-  });
-  void svc.whenRunning(id, done.signal).then(async () => {
-    pipe = await svc.openStdin(id);
-    for (const b of pending.splice(0)) pipe.write(b);
-    if (ended) pipe.end();
-  }).catch(() => undefined);
-  return { close: () => pipe?.close() };
+  const pending: Buffer[] = [];
+  if (wantStdin) {
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      if (pipe !== undefined) pipe.write(chunk);
+      else pending.push(chunk);
+    });
+    void svc.whenRunning(id, done.signal).then(async () => {
+      pipe = await svc.openStdin(id);
+      for (const b of pending.splice(0)) pipe.write(b);
+    }).catch(() => undefined);
+  }
+  try {
+    await copyOutput(svc, id, { logs: ctx.bool('logs'), stream: ctx.bool('stream') }, done.signal, async (s, data) => {
+      if ((s === 'stdout' && !wantStdout) || (s === 'stderr' && !wantStderr)) return;
+      if (ws.readyState !== WebSocket.OPEN) return;
+      await new Promise<void>((resolve) => ws.send(data, { binary }, () => resolve()));
+    });
+  } finally {
+    pipe?.close();
+    ctx.signal.removeEventListener('abort', end);
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+    server.close();
+  }
 }

@@ -102,13 +102,23 @@ export async function waitFor(client: EngineClient, id: string, condition: 'next
 export async function attachSession(client: EngineClient, id: string, opts: {
   stdout: boolean; stderr: boolean; stdin?: boolean; tty: boolean; logs?: boolean; detachKeys?: string;
 }): Promise<{ done: Promise<void>; socket: Duplex; close(): void }> {
-  const { socket, head } = await client.hijack('POST', `/containers/${id}/attach`, {
+  const hijacked = await client.hijack('POST', `/containers/${id}/attach`, {
     query: {
       stream: true, stdout: opts.stdout, stderr: opts.stderr, stdin: opts.stdin === true,
       ...(opts.logs === true ? { logs: true } : {}),
       ...(opts.detachKeys !== undefined && opts.detachKeys !== '' ? { detachKeys: opts.detachKeys } : {}),
     },
   });
+  return streamSession(hijacked, { stdin: opts.stdin === true, tty: opts.tty });
+}
+
+/**
+ * Runs a hijacked stream (attach, exec start) against our terminal: its output
+ * to our stdout and stderr and, with `stdin`, our input to it (raw mode on a
+ * terminal for TTY sessions; the end of piped input half-closes the stream).
+ */
+export function streamSession(hijacked: { socket: Duplex; head: Buffer }, opts: { stdin: boolean; tty: boolean }): { done: Promise<void>; socket: Duplex; close(): void } {
+  const { socket, head } = hijacked;
   socket.on('error', () => undefined);
   const input = process.stdin;
   const raw = opts.stdin === true && opts.tty && input.isTTY;

@@ -89,7 +89,7 @@ export function readKeyValueFile(file: string, fromEnv: boolean): string[] {
 }
 
 /** `-e KEY` takes KEY from the CLI's environment (dropped when unset), as docker does. */
-function envValue(e: string): string | undefined {
+export function envValue(e: string): string | undefined {
   if (e.includes('=')) return e;
   const v = process.env[e];
   return v === undefined ? undefined : `${e}=${v}`;

@@ -14,6 +14,7 @@ const CONTAINER: readonly Entry[] = [
   { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: () => load(import('./container-attach.js')) },
   { name: 'cp', description: 'Copy files/folders between a container and the local filesystem', load: () => load(import('./container-cp.js')) },
   { name: 'create', description: 'Create a new container', load: () => load(import('./container-create.js')) },
+  { name: 'exec', description: 'Execute a command in a running container', load: () => load(import('./container-exec.js')) },
   { name: 'export', description: "Export a container's filesystem as a tar archive", load: () => load(import('./container-export.js')) },
   { name: 'inspect', description: 'Display detailed information on one or more containers', load: () => load(import('./container-inspect.js')) },
   { name: 'kill', description: 'Kill one or more running containers', load: () => load(import('./container-kill.js')) },
@@ -27,6 +28,7 @@ const CONTAINER: readonly Entry[] = [
   { name: 'run', description: 'Create and run a new container from an image', load: () => load(import('./container-run.js')) },
   { name: 'start', description: 'Start one or more stopped containers', load: () => load(import('./container-start.js')) },
   { name: 'stop', description: 'Stop one or more running containers', load: () => load(import('./container-stop.js')) },
+  { name: 'top', description: 'Display the running processes of a container', load: () => load(import('./container-top.js')) },
   { name: 'wait', description: 'Block until one or more containers stop, then print their exit codes', load: () => load(import('./container-wait.js')) },
 ];
 
@@ -73,6 +75,7 @@ const GROUPS: Readonly<Record<string, { description: string; entries: readonly E
 /** Top-level shortcuts, as the docker CLI has them. */
 const TOP: readonly Entry[] = [
   { name: 'run', description: 'Create and run a new container from an image', load: () => load(import('./container-run.js')) },
+  { name: 'exec', description: 'Execute a command in a running container', load: () => load(import('./container-exec.js')) },
   { name: 'ps', description: 'List containers', load: () => load(import('./container-ls.js')) },
   { name: 'images', description: 'List images', load: () => load(import('./image-ls.js')) },
   { name: 'version', description: 'Show the berth version information', load: () => load(import('./version.js')) },
@@ -91,6 +94,7 @@ const TOP: readonly Entry[] = [
   { name: 'cp', description: 'Copy files/folders between a container and the local filesystem', load: () => load(import('./container-cp.js')) },
   { name: 'export', description: "Export a container's filesystem as a tar archive", load: () => load(import('./container-export.js')) },
   { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: () => load(import('./container-attach.js')) },
+  { name: 'top', description: 'Display the running processes of a container', load: () => load(import('./container-top.js')) },
   { name: 'rmi', description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
