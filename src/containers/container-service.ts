@@ -29,6 +29,7 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 const runPs = (args: string[]): Promise<{ stdout: string }> => execFileAsync('ps', args, { maxBuffer: 64 * 1024 * 1024 });
 import { assertTransition } from './state-machine.js';
+import { nextRestartDelay, shouldRestart } from './restart-policy.js';
 
 /** What the container service needs to know about images. */
 export interface ImageLookup {
@@ -101,6 +102,11 @@ export class ContainerService {
   private readonly removeListeners = new Map<string, Set<() => void>>();
   private readonly startListeners = new Map<string, Set<() => void>>();
   private readonly stoppedHooks: Array<(id: string) => void> = [];
+  /** Pending policy restarts, their last back-off delay, and containers whose restart a stop cancelled. */
+  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  private readonly restartDelays = new Map<string, number>();
+  private readonly restartCanceled = new Set<string>();
+  private shuttingDown = false;
   private readonly removedHooks: Array<(id: string) => void> = [];
 
   constructor(private readonly d: ContainerServiceDeps) {}
@@ -238,19 +244,16 @@ export class ContainerService {
         if (status === 'running') throw notModified();
         if (status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
         if (status === 'removing' || status === 'dead') throw conflict(`container is marked for removal and cannot be started`);
+        // A start by hand begins the restart policy's count and back-off anew.
+        this.cancelRestart(id);
+        this.restartDelays.delete(id);
+        this.restartCanceled.delete(id);
         assertTransition(id, status, 'running');
         try {
-          if (!this.d.snapshots.hasActive(id)) {
-            await this.d.snapshots.prepare(id, this.d.images.resolveForContainer(rec.config.imageId).topChainId);
-          }
-          const { pid, network } = await this.d.runner.start(rec.config, rec.name, this.paths(id), rec.state.extraNetworks ?? []);
-          await this.save(rec, {
-            status: 'running', pid, exitCode: 0, error: '', startedAt: new Date().toISOString(),
-            finishedAt: rec.state.finishedAt, stoppedByUser: false, oomKilled: false, network,
-          });
+          await this.runLocked(rec, { restartCount: 0 });
         } catch (e: unknown) {
           const message = e instanceof Error ? e.message : String(e);
-          failed = await this.save(rec, { exitCode: startFailureExitCode(message), error: message });
+          failed = await this.save(rec, { status: status === 'restarting' ? 'exited' : status, exitCode: startFailureExitCode(message), error: message });
           throw e;
         }
       });
@@ -258,8 +261,117 @@ export class ContainerService {
       if (failed?.config.host.autoRemove === true) await this.remove(id, { force: true }).catch(() => undefined);
       throw e;
     }
+    this.started(id);
+  }
+
+  /** Starts the container's process (the caller holds its lock and has checked the transition). */
+  private async runLocked(rec: ContainerRecord, change: Partial<ContainerState>): Promise<void> {
+    const id = rec.config.id;
+    if (!this.d.snapshots.hasActive(id)) {
+      await this.d.snapshots.prepare(id, this.d.images.resolveForContainer(rec.config.imageId).topChainId);
+    }
+    const { pid, network } = await this.d.runner.start(rec.config, rec.name, this.paths(id), rec.state.extraNetworks ?? []);
+    await this.save(rec, {
+      status: 'running', pid, exitCode: 0, error: '', startedAt: new Date().toISOString(),
+      finishedAt: rec.state.finishedAt, stoppedByUser: false, oomKilled: false, network, ...change,
+    });
+  }
+
+  private started(id: string): void {
     this.publish('start', this.resolve(id));
     for (const l of [...(this.startListeners.get(id) ?? [])]) l();
+  }
+
+  // ---- restart policies ----
+
+  /**
+   * Applies the restart policy to a container that just stopped: `restarting`
+   * for the back-off delay, then a new run. A stop by hand cancels it.
+   */
+  private async maybeRestartLocked(rec: ContainerRecord, manuallyStopped: boolean): Promise<boolean> {
+    const id = rec.config.id;
+    if (this.restartCanceled.has(id) || this.shuttingDown) return false;
+    const policy = rec.config.host.restartPolicy;
+    if (!shouldRestart(policy, { exitCode: rec.state.exitCode, manuallyStopped, restartCount: rec.state.restartCount })) return false;
+    const ranFor = rec.state.startedAt !== undefined && rec.state.finishedAt !== undefined
+      ? Date.parse(rec.state.finishedAt) - Date.parse(rec.state.startedAt) : 0;
+    const delay = nextRestartDelay(this.restartDelays.get(id), ranFor);
+    this.restartDelays.set(id, delay);
+    await this.save(rec, { status: 'restarting' });
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(id);
+      void this.restartNow(id).catch(() => undefined);
+    }, delay);
+    timer.unref();
+    this.restartTimers.set(id, timer);
+    return true;
+  }
+
+  private async restartNow(id: string): Promise<void> {
+    let ok = false;
+    await this.locks.run(id, async () => {
+      const rec = this.d.store.get(id);
+      if (rec === undefined || rec.state.status !== 'restarting') return;
+      try {
+        await this.runLocked(rec, { restartCount: rec.state.restartCount + 1 });
+        ok = true;
+      } catch (e: unknown) {
+        const message = e instanceof Error ? e.message : String(e);
+        const failed = await this.save(rec, {
+          status: 'exited', exitCode: startFailureExitCode(message), error: message,
+          restartCount: rec.state.restartCount + 1, finishedAt: new Date().toISOString(),
+        });
+        await this.maybeRestartLocked(failed, false);
+      }
+    });
+    if (ok) this.started(id);
+  }
+
+  /**
+   * A stop by hand: no policy restart after this run. When the container is
+   * waiting to restart, it is simply stopped (true).
+   */
+  private async settleRestart(id: string): Promise<boolean> {
+    this.restartCanceled.add(id);
+    this.cancelRestart(id);
+    let settled: ContainerRecord | undefined;
+    await this.locks.run(id, async () => {
+      const rec = this.d.store.get(id);
+      if (rec?.state.status === 'restarting') settled = await this.save(rec, { status: 'exited' });
+    });
+    if (settled !== undefined) for (const l of [...(this.exitListeners.get(id) ?? [])]) l(settled);
+    return settled !== undefined;
+  }
+
+  /** Stops a pending policy restart (a stop, kill or removal by hand). */
+  private cancelRestart(id: string): void {
+    const t = this.restartTimers.get(id);
+    if (t !== undefined) clearTimeout(t);
+    this.restartTimers.delete(id);
+  }
+
+  /**
+   * After the daemon starts: containers whose policy says so run again
+   * (`always` even when stopped by hand, `unless-stopped` only when not).
+   */
+  async restartAfterBoot(): Promise<void> {
+    for (const rec of this.d.store.all()) {
+      if (rec.state.status !== 'exited' && rec.state.status !== 'restarting') continue;
+      const policy = rec.config.host.restartPolicy;
+      if (!shouldRestart(policy, { exitCode: rec.state.exitCode, manuallyStopped: rec.state.stoppedByUser, restartCount: rec.state.restartCount })) continue;
+      await this.locks.run(rec.config.id, async () => {
+        const cur = this.d.store.get(rec.config.id);
+        if (cur === undefined) return;
+        await this.save(cur, { status: 'restarting' });
+      });
+      await this.restartNow(rec.config.id).catch(() => undefined);
+    }
+  }
+
+  /** The daemon is stopping: no policy restarts from now on. */
+  shutdown(): void {
+    this.shuttingDown = true;
+    for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
   }
 
   /** Resolves once the container runs (at once if it does); rejects when `signal` aborts or it is removed. */
@@ -323,6 +435,10 @@ export class ContainerService {
     const sig = parseSignal(signal);
     const timeout = opts.timeout ?? rec.config.stopTimeout ?? 10;
     await this.markStoppedByUser(id);
+    if (await this.settleRestart(id)) {
+      this.publish('stop', this.resolve(id));
+      return;
+    }
     const exited = this.nextExit(id);
     if (sig !== 9) {
       await this.signal(id, sig).catch(ignoreNotRunning);
@@ -348,6 +464,13 @@ export class ContainerService {
       throw conflict(`cannot kill container: ${idOrName}: container ${rec.config.id} is not running`);
     }
     if (sig === 9 || sig === 15 || sig === 2) await this.markStoppedByUser(rec.config.id);
+    // The stop signal ends the restart policy too, as with Docker; others (SIGKILL) let `always` bring it back.
+    const stopSignal = parseSignal(rec.config.stopSignal ?? 'SIGTERM');
+    if (rec.state.status === 'restarting') {
+      if (sig === stopSignal) await this.settleRestart(rec.config.id);
+      return;
+    }
+    if (sig === stopSignal) this.restartCanceled.add(rec.config.id);
     await this.signal(rec.config.id, sig);
   }
 
@@ -370,10 +493,12 @@ export class ContainerService {
         const what = rec.state.status === 'paused' ? 'container is paused and must be unpaused first' : 'container is running: stop the container before removing or force remove';
         throw conflict(`cannot remove container "/${rec.name}": ${what}`);
       }
-      const exited = this.nextExit(id);
       await this.markStoppedByUser(id);
-      await this.signal(id, 9).catch(ignoreNotRunning);
-      await exited;
+      if (!(await this.settleRestart(id))) {
+        const exited = this.nextExit(id);
+        await this.signal(id, 9).catch(ignoreNotRunning);
+        await exited;
+      }
     }
     await this.locks.run(id, async () => {
       const current = this.d.store.get(id);
@@ -578,6 +703,7 @@ export class ContainerService {
       await this.d.runtime.waitMonitorExit(id);
       exitedRec = await this.finishExitLocked(rec, exit.exitCode, exit.finishedAt);
       for (const l of [...(this.exitListeners.get(id) ?? [])]) l(exitedRec);
+      if (!exitedRec.config.host.autoRemove) await this.maybeRestartLocked(exitedRec, exitedRec.state.stoppedByUser);
       // --rm: the container goes right away, in the same critical section.
       if (exitedRec.config.host.autoRemove) {
         await this.destroyLocked(exitedRec, true);
@@ -654,6 +780,9 @@ export class ContainerService {
     for (const l of [...(this.removeListeners.get(id) ?? [])]) l();
     this.removeListeners.delete(id);
     this.exitListeners.delete(id);
+    this.cancelRestart(id);
+    this.restartDelays.delete(id);
+    this.restartCanceled.delete(id);
     await Promise.all([purged, this.d.snapshots.remove(id), this.d.runtime.forget(id)]);
     this.d.onRemoved?.();
   }

@@ -179,9 +179,13 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     log(`API listening on ${host}`);
   }
 
+  // Containers whose restart policy brings them back after a daemon restart.
+  await containerService.restartAfterBoot().catch((e: unknown) => log(`restart policies: ${String(e)}`));
+
   return {
     servers,
     shutdown: async () => {
+      containerService.shutdown();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();
