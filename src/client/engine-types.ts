@@ -43,6 +43,7 @@ export interface ContainerCreateRequest {
   AttachStderr?: boolean;
   ExposedPorts?: Record<string, object>;
   Volumes?: Record<string, object>;
+  Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number };
   HostConfig: HostConfigRequest;
   NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[]; IPAMConfig?: { IPv4Address: string }; MacAddress?: string }> };
 }

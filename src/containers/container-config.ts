@@ -3,6 +3,7 @@ import { invalidArgument } from '../engine-error.js';
 import type { ContainerDefaults } from '../images/image-config.js';
 import type { ContainerConfig, HostOptions } from './container.js';
 import type { CreateOptions } from './create-options.js';
+import { healthFromImage, mergeHealth } from './health.js';
 
 export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
 
@@ -79,6 +80,7 @@ export function buildContainerConfig(
     exposedPorts: { ...(image.ExposedPorts ?? {}), ...(opts.exposedPorts ?? {}) },
     volumes: { ...(image.Volumes ?? {}), ...(opts.volumes ?? {}) },
     onBuild: image.OnBuild ?? null,
+    healthcheck: mergeHealth(opts.healthcheck, healthFromImage(image.Healthcheck)),
     host,
   };
 }

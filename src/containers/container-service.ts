@@ -14,7 +14,7 @@ import { resolveMounts, type VolumeBackend } from './mount-resolver.js';
 import { matchContainer, validateContainerFilters, type ContainerFilters } from './container-filters.js';
 import { containerPaths, type ContainerPaths, type ContainerRunner } from './container-runner.js';
 import type { ContainerStore } from './container-store.js';
-import { initialState, isRunningStatus, type ContainerRecord, type ContainerState } from './container.js';
+import { initialState, isRunningStatus, type ContainerRecord, type ContainerState, type HealthState } from './container.js';
 import type { CreateOptions } from './create-options.js';
 import type { MountPoint } from './mounts.js';
 import path from 'node:path';
@@ -30,6 +30,7 @@ const execFileAsync = promisify(execFile);
 const runPs = (args: string[]): Promise<{ stdout: string }> => execFileAsync('ps', args, { maxBuffer: 64 * 1024 * 1024 });
 import { assertTransition } from './state-machine.js';
 import { nextRestartDelay, shouldRestart } from './restart-policy.js';
+import { initialHealth, isActive } from './health.js';
 
 /** What the container service needs to know about images. */
 export interface ImageLookup {
@@ -102,6 +103,7 @@ export class ContainerService {
   private readonly removeListeners = new Map<string, Set<() => void>>();
   private readonly startListeners = new Map<string, Set<() => void>>();
   private readonly stoppedHooks: Array<(id: string) => void> = [];
+  private readonly startedHooks: Array<(id: string) => void> = [];
   /** Pending policy restarts, their last back-off delay, and containers whose restart a stop cancelled. */
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
   private readonly restartDelays = new Map<string, number>();
@@ -110,6 +112,30 @@ export class ContainerService {
   private readonly removedHooks: Array<(id: string) => void> = [];
 
   constructor(private readonly d: ContainerServiceDeps) {}
+
+  /** Calls `fn` with the ID of each container that starts (by hand or by its restart policy). */
+  onStarted(fn: (id: string) => void): void {
+    this.startedHooks.push(fn);
+  }
+
+  /**
+   * Records a health probe's outcome on a running container; publishes
+   * `health_status` when the status changes. Returns the new health, or
+   * undefined when the container no longer runs.
+   */
+  async updateHealth(id: string, update: (current: HealthState) => HealthState): Promise<HealthState | undefined> {
+    let changed: HealthState | undefined;
+    let result: HealthState | undefined;
+    await this.locks.run(id, async () => {
+      const rec = this.d.store.get(id);
+      if (rec === undefined || rec.state.status !== 'running' || rec.state.health === undefined) return;
+      result = update(rec.state.health);
+      await this.save(rec, { health: result });
+      if (result.status !== rec.state.health.status) changed = result;
+    });
+    if (changed !== undefined) this.publish(`health_status: ${changed.status}`, this.resolve(id));
+    return result;
+  }
 
   /** Calls `fn` with the ID of each container that stops. */
   onStopped(fn: (id: string) => void): void {
@@ -273,12 +299,14 @@ export class ContainerService {
     const { pid, network } = await this.d.runner.start(rec.config, rec.name, this.paths(id), rec.state.extraNetworks ?? []);
     await this.save(rec, {
       status: 'running', pid, exitCode: 0, error: '', startedAt: new Date().toISOString(),
-      finishedAt: rec.state.finishedAt, stoppedByUser: false, oomKilled: false, network, ...change,
+      finishedAt: rec.state.finishedAt, stoppedByUser: false, oomKilled: false, network,
+      health: isActive(rec.config.healthcheck) ? initialHealth(rec.state.health) : undefined, ...change,
     });
   }
 
   private started(id: string): void {
     this.publish('start', this.resolve(id));
+    for (const h of this.startedHooks) h(id);
     for (const l of [...(this.startListeners.get(id) ?? [])]) l();
   }
 

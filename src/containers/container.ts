@@ -11,6 +11,33 @@ export interface RestartPolicy {
   readonly maximumRetryCount: number;
 }
 
+/** A health check (Docker's HealthConfig); durations in nanoseconds, 0 for "the default". */
+export interface HealthConfig {
+  /** `["CMD", ...]`, `["CMD-SHELL", "cmd"]`, `["NONE"]`, or empty to inherit the image's. */
+  readonly test: readonly string[];
+  readonly interval: number;
+  readonly timeout: number;
+  readonly startPeriod: number;
+  readonly startInterval: number;
+  readonly retries: number;
+}
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
+
+export interface HealthProbeResult {
+  readonly start: string;
+  readonly end: string;
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+export interface HealthState {
+  readonly status: HealthStatus;
+  readonly failingStreak: number;
+  /** The last few probes, oldest first. */
+  readonly log: readonly HealthProbeResult[];
+}
+
 /** Options that shape how the container runs on the host (Docker's HostConfig). */
 export interface HostOptions {
   /** "bridge", "none", "host" (or a network name, later). */
@@ -76,6 +103,8 @@ export interface ContainerConfig {
   readonly exposedPorts: Readonly<Record<string, object>>;
   readonly volumes: Readonly<Record<string, object>>;
   readonly onBuild: readonly string[] | null;
+  /** The effective health check (merged with the image's); undefined when there is none. */
+  readonly healthcheck?: HealthConfig | undefined;
   readonly host: HostOptions;
 }
 
@@ -94,6 +123,8 @@ export interface ContainerState {
   /** The network side of the current run (namespace, endpoints, ports); undefined when stopped. */
   readonly network?: NetworkAttachment | undefined;
   /** Networks joined with `network connect`, besides the one of HostConfig.NetworkMode. */
+  /** Health of the current (or last) run, for containers with a health check. */
+  readonly health?: HealthState | undefined;
   readonly extraNetworks?: ReadonlyArray<{ readonly name: string; readonly aliases: readonly string[]; readonly ipv4Address?: string }>;
 }
 

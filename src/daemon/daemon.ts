@@ -8,6 +8,7 @@ import { createApiServer } from '../api/http-server.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { ExecService } from '../containers/exec-service.js';
+import { HealthMonitor } from '../containers/health-monitor.js';
 import { imageRoutes } from '../api/routes/images.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
@@ -137,6 +138,8 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     void containerService.handleExit(id).catch((e: unknown) => log(`exit of ${id}: ${String(e)}`));
   });
   await containerService.recover();
+  const health = new HealthMonitor(containerService, execs);
+  health.resume(containerStore.all().filter((r) => r.state.status === 'running').map((r) => r.config.id));
   await networks.sweepNamespaces((id) => containerStore.get(id)?.state.network !== undefined);
 
   const router = new Router();
@@ -186,6 +189,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     servers,
     shutdown: async () => {
       containerService.shutdown();
+      health.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();

@@ -1,5 +1,5 @@
 import { invalidArgument, notImplemented } from '../../engine-error.js';
-import type { HostOptions, RestartPolicyName } from '../../containers/container.js';
+import type { HealthConfig, HostOptions, RestartPolicyName } from '../../containers/container.js';
 import type { CreateOptions } from '../../containers/create-options.js';
 import type { PortBinding } from '../../networks/network.js';
 import { parseBind, parseTmpfs, type MountRequest } from '../../containers/mounts.js';
@@ -42,6 +42,7 @@ export function parseCreateBody(body: unknown, name: string | undefined): Create
   set('attachStderr', optBool(cfg, 'AttachStderr', 'Config.AttachStderr'));
   set('exposedPorts', optObjectMap(cfg, 'ExposedPorts', 'Config.ExposedPorts'));
   set('volumes', optObjectMap(cfg, 'Volumes', 'Config.Volumes'));
+  set('healthcheck', parseHealthcheck(cfg['Healthcheck']));
   const legacyMac = optString(cfg, 'MacAddress', 'Config.MacAddress');
   if (legacyMac !== undefined && legacyMac !== '') (opts['host'] as Record<string, unknown>)['macAddress'] = legacyMac;
   const hcRaw = asObject(cfg['HostConfig'], 'ContainerConfigWrapper.HostConfig') ?? {};
@@ -179,4 +180,22 @@ export function parsePortBindings(raw: JsonObject): PortBinding[] {
     }
   }
   return out;
+}
+
+/** Config.Healthcheck, with Docker's checks of its durations (0, or at least 1ms) and retries. */
+export function parseHealthcheck(raw: unknown): HealthConfig | undefined {
+  const h = asObject(raw, 'Config.Healthcheck');
+  if (h === undefined) return undefined;
+  const duration = (key: string): number => {
+    const v = optNumber(h, key, `HealthConfig.${key}`) ?? 0;
+    if (v !== 0 && v < 1_000_000) throw invalidArgument(`${key} in Healthcheck cannot be less than 1ms`);
+    return v;
+  };
+  const retries = optNumber(h, 'Retries', 'HealthConfig.Retries') ?? 0;
+  if (retries < 0) throw invalidArgument('Retries in Healthcheck cannot be negative');
+  return {
+    test: optStrings(h, 'Test', 'HealthConfig.Test') ?? [],
+    interval: duration('Interval'), timeout: duration('Timeout'), startPeriod: duration('StartPeriod'),
+    startInterval: duration('StartInterval'), retries,
+  };
 }

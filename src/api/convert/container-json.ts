@@ -1,11 +1,29 @@
 import type { ContainerView } from '../../containers/container-service.js';
-import { isRunningStatus, ZERO_TIME, type ContainerRecord } from '../../containers/container.js';
+import { isRunningStatus, ZERO_TIME, type ContainerRecord, type HealthConfig } from '../../containers/container.js';
 import { containerStatusText } from './status-text.js';
 
 /** Docker's JSON shapes of containers (inspect and list), from the engine's records. */
 
+/** Docker's HealthConfig: zero durations and retries are left out. */
+export function healthConfigJson(h: HealthConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { Test: h.test };
+  if (h.interval !== 0) out['Interval'] = h.interval;
+  if (h.timeout !== 0) out['Timeout'] = h.timeout;
+  if (h.startPeriod !== 0) out['StartPeriod'] = h.startPeriod;
+  if (h.startInterval !== 0) out['StartInterval'] = h.startInterval;
+  if (h.retries !== 0) out['Retries'] = h.retries;
+  return out;
+}
+
 function stateJson(rec: ContainerRecord): Record<string, unknown> {
   const s = rec.state;
+  const health = s.health === undefined ? {} : {
+    Health: {
+      Status: s.health.status,
+      FailingStreak: s.health.failingStreak,
+      Log: s.health.log.map((l) => ({ Start: l.start, End: l.end, ExitCode: l.exitCode, Output: l.output })),
+    },
+  };
   return {
     Status: s.status,
     Running: isRunningStatus(s.status),
@@ -18,6 +36,7 @@ function stateJson(rec: ContainerRecord): Record<string, unknown> {
     Error: s.error,
     StartedAt: s.startedAt ?? ZERO_TIME,
     FinishedAt: s.finishedAt ?? ZERO_TIME,
+    ...health,
   };
 }
 
@@ -31,6 +50,7 @@ export function statusText(rec: ContainerRecord, now: Date): string {
     exitCode: s.exitCode,
     startedAt: s.startedAt ?? null,
     finishedAt: s.finishedAt ?? null,
+    ...(s.health !== undefined ? { health: s.health.status } : {}),
   }, now);
 }
 
@@ -58,6 +78,7 @@ function configJson(rec: ContainerRecord): Record<string, unknown> {
     OnBuild: c.onBuild,
     Labels: c.labels,
   });
+  if (c.healthcheck !== undefined) out['Healthcheck'] = healthConfigJson(c.healthcheck);
   if (c.stopSignal !== undefined) out['StopSignal'] = c.stopSignal;
   if (c.stopTimeout !== undefined) out['StopTimeout'] = c.stopTimeout;
   return out;

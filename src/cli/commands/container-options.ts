@@ -20,6 +20,12 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   { name: 'env', short: 'e', type: 'list', usage: 'Set environment variables' },
   { name: 'env-file', type: 'list', usage: 'Read in a file of environment variables' },
   { name: 'expose', type: 'list', usage: 'Expose a port or a range of ports' },
+  { name: 'health-cmd', type: 'string', usage: 'Command to run to check health' },
+  { name: 'health-interval', type: 'duration', usage: 'Time between running the check (ms|s|m|h) (default 0s)' },
+  { name: 'health-retries', type: 'int', usage: 'Consecutive failures needed to report unhealthy' },
+  { name: 'health-start-interval', type: 'duration', usage: 'Time between running the check during the start period (ms|s|m|h) (default 0s)' },
+  { name: 'health-start-period', type: 'duration', usage: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' },
+  { name: 'health-timeout', type: 'duration', usage: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' },
   { name: 'help', type: 'bool', usage: 'Print usage' },
   { name: 'hostname', short: 'h', type: 'string', usage: 'Container host name' },
   { name: 'init', type: 'bool', usage: 'Run an init inside the container that forwards signals and reaps processes' },
@@ -35,6 +41,7 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   { name: 'net', type: 'string', valueName: 'network', usage: 'Connect a container to a network', hidden: true },
   { name: 'network', type: 'string', valueName: 'network', usage: 'Connect a container to a network' },
   { name: 'network-alias', type: 'list', usage: 'Add network-scoped alias for the container' },
+  { name: 'no-healthcheck', type: 'bool', usage: 'Disable any container-specified HEALTHCHECK' },
   { name: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },
   { name: 'privileged', type: 'bool', usage: 'Give extended privileges to this container' },
   { name: 'publish', short: 'p', type: 'list', usage: "Publish a container's port(s) to the host" },
@@ -195,6 +202,8 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
     HostConfig: host,
   };
   if (cmd.length > 0) body.Cmd = cmd;
+  const healthcheck = healthcheckOf(flags);
+  if (healthcheck !== undefined) body.Healthcheck = healthcheck;
   if (flags.has('entrypoint')) body.Entrypoint = [flags.getString('entrypoint')];
   if (flags.getString('stop-signal') !== '') body.StopSignal = flags.getString('stop-signal');
   if (flags.has('stop-timeout')) body.StopTimeout = flags.getInt('stop-timeout');
@@ -225,4 +234,29 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
     pull: flags.getString('pull'),
     cidfile: cidfile === '' ? undefined : cidfile,
   };
+}
+
+/** The --health-* flags and --no-healthcheck, as the docker CLI turns them into Config.Healthcheck. */
+function healthcheckOf(flags: ParsedFlags): ContainerCreateRequest['Healthcheck'] {
+  const names = ['health-cmd', 'health-interval', 'health-retries', 'health-start-interval', 'health-start-period', 'health-timeout'];
+  const haveSettings = names.some((n) => flags.has(n));
+  if (flags.getBool('no-healthcheck')) {
+    if (haveSettings) throw new ExitError(125, '--no-healthcheck conflicts with --health-* options');
+    return { Test: ['NONE'] };
+  }
+  if (!haveSettings) return undefined;
+  const cmd = flags.getString('health-cmd');
+  const durations: Array<[string, string]> = [
+    ['health-interval', 'Interval'], ['health-timeout', 'Timeout'], ['health-start-period', 'StartPeriod'], ['health-start-interval', 'StartInterval'],
+  ];
+  const out: NonNullable<ContainerCreateRequest['Healthcheck']> = { Test: cmd !== '' ? ['CMD-SHELL', cmd] : [] };
+  for (const [flag, key] of durations) {
+    const v = flags.getDuration(flag);
+    if (v < 0) throw new ExitError(125, `--${flag} cannot be negative`);
+    (out as Record<string, unknown>)[key] = v;
+  }
+  const retries = flags.getInt('health-retries');
+  if (retries < 0) throw new ExitError(125, '--health-retries cannot be negative');
+  out.Retries = retries;
+  return out;
 }
