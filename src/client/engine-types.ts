@@ -1,6 +1,8 @@
 /** The Engine API's JSON shapes that the berth CLI sends and reads (subset, Docker's field names). */
 
 export interface HostConfigRequest {
+  Ulimits?: Array<{ Name: string; Soft: number; Hard: number }>;
+  OomScoreAdj?: number;
   NetworkMode?: string;
   AutoRemove?: boolean;
   RestartPolicy?: { Name: string; MaximumRetryCount: number };

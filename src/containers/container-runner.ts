@@ -9,6 +9,7 @@ import { DEFAULT_PATH, generateSpec, type BindMount, type NetworkNamespace, type
 import type { CgroupInfo } from '../runtime/runtime-select.js';
 import { resolveInRoot } from '../rootfs/resolve-in-root.js';
 import { resolveUser } from '../rootfs/user-lookup.js';
+import { NO_RESOURCES, ociResources, ociRlimits } from './resources.js';
 import { mountAt, unmount } from '../snapshots/mounter.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { internal, invalidArgument } from '../engine-error.js';
@@ -161,6 +162,9 @@ export class ContainerRunner {
         shmSize: config.host.shmSize,
         binds,
         thermalThrottlePaths: this.thermalPaths,
+        resources: ociResources(config.host.resources ?? NO_RESOURCES),
+        rlimits: ociRlimits(config.host.ulimits ?? []),
+        ...(config.host.oomScoreAdj !== undefined ? { oomScoreAdj: config.host.oomScoreAdj } : {}),
       });
       (spec['mounts'] as OciMount[]).push(...extraMounts);
       await fs.writeFile(path.join(paths.dir, 'config.json'), JSON.stringify(spec));

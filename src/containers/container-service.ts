@@ -14,7 +14,7 @@ import { resolveMounts, type VolumeBackend } from './mount-resolver.js';
 import { matchContainer, validateContainerFilters, type ContainerFilters } from './container-filters.js';
 import { containerPaths, type ContainerPaths, type ContainerRunner } from './container-runner.js';
 import type { ContainerStore } from './container-store.js';
-import { initialState, isRunningStatus, type ContainerRecord, type ContainerState, type HealthState } from './container.js';
+import { initialState, isRunningStatus, type ContainerRecord, type ContainerState, type HealthState, type RestartPolicy } from './container.js';
 import type { CreateOptions } from './create-options.js';
 import type { MountPoint } from './mounts.js';
 import path from 'node:path';
@@ -31,6 +31,7 @@ const runPs = (args: string[]): Promise<{ stdout: string }> => execFileAsync('ps
 import { assertTransition } from './state-machine.js';
 import { nextRestartDelay, shouldRestart } from './restart-policy.js';
 import { initialHealth, isActive } from './health.js';
+import { NO_RESOURCES, ociResources, validateResources, validateUlimits, type HostResources, type ResourceOptions } from './resources.js';
 
 /** What the container service needs to know about images. */
 export interface ImageLookup {
@@ -90,6 +91,8 @@ export interface ContainerServiceDeps {
   readonly volumes?: VolumeBackend;
   /** The canonical name of the network a container asks for (throws when there is none such). */
   readonly resolveNetwork?: (mode: string, endpoint: { ipv4Address: string; macAddress: string; aliases: readonly string[] }) => string;
+  /** What the host offers, for resource checks (tests may leave it out). */
+  readonly host?: { resources(): HostResources; hardLimit(name: string): number | undefined };
   /** Called after a container is gone (its image's layers may be free now). */
   readonly onRemoved?: () => void;
 }
@@ -232,6 +235,13 @@ export class ContainerService {
     }
     const id = randomBytes(32).toString('hex');
     let config = buildContainerConfig(id, new Date().toISOString(), opts, image.id, image.defaults, os.hostname());
+    const warnings: string[] = [];
+    if (config.host.resources !== undefined) {
+      const checked = validateResources(config.host.resources, this.d.host?.resources() ?? { cpus: os.availableParallelism(), swapLimit: false });
+      warnings.push(...checked.warnings);
+      config = { ...config, host: { ...config.host, resources: checked.resources } };
+    }
+    validateUlimits(config.host.ulimits ?? [], (n) => this.d.host?.hardLimit(n));
     const mounts = this.d.volumes === undefined ? [] : await resolveMounts(
       opts.mountRequests ?? [], config.host.volumesFrom, Object.keys(config.volumes), this.d.volumes,
       (n) => this.find(n)?.config.host.mounts,
@@ -257,7 +267,7 @@ export class ContainerService {
       throw e;
     }
     this.publish('create', this.resolve(id));
-    return { id, warnings: [] };
+    return { id, warnings };
   }
 
   async start(idOrName: string): Promise<void> {
@@ -445,6 +455,52 @@ export class ContainerService {
       throw new EngineError('internal', `Error running ps: ${typeof stderr === 'string' && stderr.trim() !== '' ? stderr.trim() : String(e)}`);
     }
     return filterPsOutput(output, pids);
+  }
+
+  /**
+   * `docker update`: new limits (fields left at 0 keep their value) and restart
+   * policy; a running container gets the limits at once.
+   */
+  async update(idOrName: string, change: { resources: ResourceOptions; restartPolicy?: RestartPolicy }): Promise<string[]> {
+    const id = this.resolve(idOrName).config.id;
+    let warnings: string[] = [];
+    await this.locks.run(id, async () => {
+      const rec = this.resolve(id);
+      const host = rec.config.host;
+      if (change.restartPolicy !== undefined && change.restartPolicy.name !== 'no' && host.autoRemove) {
+        throw invalidArgument('Restart policy cannot be updated because AutoRemove is enabled for the container');
+      }
+      const cur = host.resources ?? NO_RESOURCES;
+      const given = change.resources;
+      if (given.memory > 0 && given.memorySwap === 0 && cur.memorySwap > 0 && given.memory > cur.memorySwap) {
+        throw conflict('Cannot update container ' + id + ': Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
+      }
+      const pick = <K extends keyof ResourceOptions>(k: K, unset: ResourceOptions[K]): ResourceOptions[K] => (given[k] !== unset ? given[k] : cur[k]);
+      const merged: ResourceOptions = {
+        memory: pick('memory', 0), memorySwap: pick('memorySwap', 0), memoryReservation: pick('memoryReservation', 0),
+        memorySwappiness: pick('memorySwappiness', -1), nanoCpus: pick('nanoCpus', 0), cpuShares: pick('cpuShares', 0),
+        cpuPeriod: pick('cpuPeriod', 0), cpuQuota: pick('cpuQuota', 0), cpusetCpus: pick('cpusetCpus', ''),
+        cpusetMems: pick('cpusetMems', ''), pidsLimit: pick('pidsLimit', 0), oomKillDisable: cur.oomKillDisable,
+      };
+      // --cpus replaces a period/quota setting and the other way round.
+      const cpuFix = given.nanoCpus > 0 ? { cpuPeriod: 0, cpuQuota: 0 } : given.cpuPeriod > 0 || given.cpuQuota > 0 ? { nanoCpus: 0 } : {};
+      const checked = validateResources({ ...merged, ...cpuFix }, this.d.host?.resources() ?? { cpus: os.availableParallelism(), swapLimit: false });
+      warnings = checked.warnings;
+      if (rec.state.status === 'running' || rec.state.status === 'paused') {
+        try {
+          await this.d.runtime.update(id, ociResources(checked.resources));
+        } catch (e: unknown) {
+          throw new EngineError('internal', `Cannot update container ${id}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      const next: ContainerRecord = {
+        ...rec,
+        config: { ...rec.config, host: { ...host, resources: checked.resources, ...(change.restartPolicy !== undefined ? { restartPolicy: change.restartPolicy } : {}) } },
+      };
+      await this.d.store.save(next);
+    });
+    this.publish('update', this.resolve(id));
+    return warnings;
   }
 
   /** Sets the terminal size of a running TTY container (`/containers/{id}/resize`). */
@@ -782,10 +838,12 @@ export class ContainerService {
 
   private async finishExitLocked(rec: ContainerRecord, exitCode: number, finishedAt: Date): Promise<ContainerRecord> {
     const paths = this.paths(rec.config.id);
+    const oomKilled = await this.d.runtime.oomKilled(rec.config.id, paths.dir).catch(() => false);
+    if (oomKilled) this.publish('oom', rec);
     const [updated] = await Promise.all([
       rec.config.host.autoRemove
-        ? Promise.resolve<ContainerRecord>({ ...rec, state: { ...rec.state, status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString() } })
-        : this.save(rec, { status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString(), network: undefined }),
+        ? Promise.resolve<ContainerRecord>({ ...rec, state: { ...rec.state, status: 'exited', pid: 0, exitCode, oomKilled, finishedAt: finishedAt.toISOString() } })
+        : this.save(rec, { status: 'exited', pid: 0, exitCode, oomKilled, finishedAt: finishedAt.toISOString(), network: undefined }),
       this.d.runner.cleanup(rec.config.id, paths, rec.state.network, rec.config.host.mounts).catch(() => undefined),
     ]);
     this.publish('die', updated, { exitCode: String(exitCode) });

@@ -1,6 +1,7 @@
 import type { Digest } from '../content/digest.js';
 import type { NetworkAttachment, PortBinding } from '../networks/network.js';
 import type { MountPoint } from './mounts.js';
+import type { ResourceOptions, Ulimit } from './resources.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -72,6 +73,10 @@ export interface HostOptions {
   readonly ipv4Address: string;
   readonly macAddress: string;
   readonly logConfig: { readonly type: string; readonly config: Readonly<Record<string, string>> };
+  /** Limits (absent in records from before they existed: none). */
+  readonly resources?: ResourceOptions;
+  readonly ulimits?: readonly Ulimit[];
+  readonly oomScoreAdj?: number;
 }
 
 /** What is fixed when the container is created. */

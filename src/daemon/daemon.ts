@@ -9,6 +9,7 @@ import { containerRoutes } from '../api/routes/containers.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { ExecService } from '../containers/exec-service.js';
 import { HealthMonitor } from '../containers/health-monitor.js';
+import { hostHardLimit, hostResources } from '../runtime/host-limits.js';
 import { imageRoutes } from '../api/routes/images.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
@@ -116,8 +117,10 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
       return ancestor.record.id === imageId || (a.length > 0 && a.length <= m.length && a.every((d, i) => m[i] === d));
     },
   };
+  const hostInfo = hostResources(cgroups);
   containers = new ContainerService({
     store: containerStore, runner, runtime, snapshots, images: imageLookup, events, volumes,
+    host: { resources: () => hostInfo, hardLimit: (name) => hostHardLimit(name) },
     // Docker answers 400 here, not 404: a 404 would make clients try to pull the image.
     resolveNetwork: (mode, endpoint) => {
       const n = networks.find(mode);

@@ -43,6 +43,8 @@ export class ConmonRuntime implements OciRuntime {
     // A previous run of this container may have left the runtime's state behind.
     if (await exists(path.join(this.opts.stateDir, req.id))) await this.delete(req.id);
     const conmonPidFile = path.join(this.opts.conmonPidDir, `${req.id}.pid`);
+    // conmon marks an OOM kill with an "oom" file in its working directory, the bundle.
+    await fs.rm(path.join(req.bundle, 'oom'), { force: true });
     const args = [
       '--api-version', '1',
       '-c', req.id, '-u', attachId(req.id), '-n', req.name,
@@ -64,6 +66,7 @@ export class ConmonRuntime implements OciRuntime {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
       env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', _OCI_SYNCPIPE: '3' },
       detached: true,
+      cwd: req.bundle,
     });
     const sync = new SyncPipe(child);
     const message = await sync.next();
@@ -117,6 +120,20 @@ export class ConmonRuntime implements OciRuntime {
       () => 255,
     ).finally(() => sync.close());
     return { pid: started.pid, logPath, exited };
+  }
+
+  async update(id: string, resources: Readonly<Record<string, unknown>>): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile(this.opts.runtimePath, ['--root', this.opts.stateDir, 'update', '--resources', '-', id], (e) => {
+        if (e === null) resolve();
+        else reject(new RuntimeError(runtimeErrorMessage(e)));
+      });
+      child.stdin?.end(JSON.stringify(resources));
+    });
+  }
+
+  async oomKilled(_id: string, bundle: string): Promise<boolean> {
+    return exists(path.join(bundle, 'oom'));
   }
 
   async processes(id: string): Promise<number[]> {

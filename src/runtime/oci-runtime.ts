@@ -70,6 +70,10 @@ export interface OciRuntime {
   openStdin(id: string): Promise<StdinPipe>;
   /** Sets the size of a running container's terminal. */
   resize(id: string, bundle: string, height: number, width: number): Promise<void>;
+  /** Changes a running container's cgroup limits (OCI linux.resources). */
+  update(id: string, resources: Readonly<Record<string, unknown>>): Promise<void>;
+  /** Whether the kernel's OOM killer hit the container during its last run. */
+  oomKilled(id: string, bundle: string): Promise<boolean>;
   /** Host PIDs of all processes in a running container. */
   processes(id: string): Promise<number[]>;
   /** Starts a process in a running container under its own monitor; rejects when it cannot start. */

@@ -63,6 +63,10 @@ export interface SpecInput {
   /** CPUs with a thermal_throttle directory on this host (their paths are masked). */
   readonly thermalThrottlePaths?: readonly string[];
   readonly annotations?: Readonly<Record<string, string>>;
+  /** OCI linux.resources besides the device rules (memory, cpu, pids). */
+  readonly resources?: Readonly<Record<string, unknown>>;
+  readonly rlimits?: ReadonlyArray<{ readonly type: string; readonly soft: number; readonly hard: number }>;
+  readonly oomScoreAdj?: number;
 }
 
 export interface OciMount {
@@ -134,6 +138,7 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
     namespaces,
     cgroupsPath: input.cgroupsPath,
     resources: {
+      ...(input.resources ?? {}),
       devices: input.privileged
         ? [{ allow: true, access: 'rwm' }]
         : [
@@ -163,6 +168,8 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
       cwd: input.cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps },
       noNewPrivileges: false,
+      ...(input.rlimits !== undefined && input.rlimits.length > 0 ? { rlimits: input.rlimits.map((r) => ({ ...r })) } : {}),
+      ...(input.oomScoreAdj !== undefined && input.oomScoreAdj !== 0 ? { oomScoreAdj: input.oomScoreAdj } : {}),
     },
     root: { path: input.rootfs, readonly: input.readonlyRootfs },
     hostname: input.hostname,

@@ -1,5 +1,6 @@
 import { invalidArgument, notImplemented } from '../../engine-error.js';
-import type { HealthConfig, HostOptions, RestartPolicyName } from '../../containers/container.js';
+import type { HealthConfig, HostOptions, RestartPolicy, RestartPolicyName } from '../../containers/container.js';
+import type { ResourceOptions, Ulimit } from '../../containers/resources.js';
 import type { CreateOptions } from '../../containers/create-options.js';
 import type { PortBinding } from '../../networks/network.js';
 import { parseBind, parseTmpfs, type MountRequest } from '../../containers/mounts.js';
@@ -81,16 +82,7 @@ function parseHostConfig(hc: JsonObject): Partial<HostOptions> {
   if (networkMode?.startsWith('container:') === true) throw notImplemented('--network container:<name> is not supported yet');
   set('networkMode', networkMode);
   set('autoRemove', optBool(hc, 'AutoRemove', 'HostConfig.AutoRemove'));
-  const rp = asObject(hc['RestartPolicy'], 'HostConfig.RestartPolicy');
-  if (rp !== undefined) {
-    const n = optString(rp, 'Name', 'HostConfig.RestartPolicy.Name') ?? '';
-    const policy = (n === '' ? 'no' : n) as RestartPolicyName;
-    if (!RESTART_POLICIES.includes(policy)) throw invalidArgument(`invalid restart policy '${n}'`);
-    const max = optNumber(rp, 'MaximumRetryCount', 'HostConfig.RestartPolicy.MaximumRetryCount') ?? 0;
-    if (max < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
-    if (max > 0 && policy !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
-    set('restartPolicy', { name: policy, maximumRetryCount: max });
-  }
+  if (hc['RestartPolicy'] !== undefined && hc['RestartPolicy'] !== null) set('restartPolicy', parseRestartPolicy(hc['RestartPolicy']));
   set('privileged', optBool(hc, 'Privileged', 'HostConfig.Privileged'));
   set('capAdd', optStrSlice(hc, 'CapAdd', 'HostConfig.CapAdd') ?? undefined);
   set('capDrop', optStrSlice(hc, 'CapDrop', 'HostConfig.CapDrop') ?? undefined);
@@ -114,6 +106,13 @@ function parseHostConfig(hc: JsonObject): Partial<HostOptions> {
   set('volumesFrom', optStrings(hc, 'VolumesFrom', 'HostConfig.VolumesFrom'));
   set('portBindings', parsePortBindings(asObject(hc['PortBindings'], 'HostConfig.PortBindings') ?? {}));
   set('publishAllPorts', optBool(hc, 'PublishAllPorts', 'HostConfig.PublishAllPorts'));
+  set('resources', parseResources(hc));
+  set('ulimits', parseUlimits(hc['Ulimits']));
+  const oomScoreAdj = optNumber(hc, 'OomScoreAdj', 'HostConfig.OomScoreAdj');
+  if (oomScoreAdj !== undefined && (oomScoreAdj < -1000 || oomScoreAdj > 1000)) {
+    throw invalidArgument(`Invalid value ${oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
+  }
+  set('oomScoreAdj', oomScoreAdj);
   return host as Partial<HostOptions>;
 }
 
@@ -198,4 +197,50 @@ export function parseHealthcheck(raw: unknown): HealthConfig | undefined {
     interval: duration('Interval'), timeout: duration('Timeout'), startPeriod: duration('StartPeriod'),
     startInterval: duration('StartInterval'), retries,
   };
+}
+
+/** The resource fields of a HostConfig (create) or an update body. */
+export function parseResources(hc: JsonObject): ResourceOptions {
+  const n = (key: string): number | undefined => optNumber(hc, key, `HostConfig.${key}`);
+  const pids = hc['PidsLimit'] === null ? undefined : n('PidsLimit');
+  const swappiness = hc['MemorySwappiness'] === null ? undefined : n('MemorySwappiness');
+  return {
+    memory: n('Memory') ?? 0,
+    memorySwap: n('MemorySwap') ?? 0,
+    memoryReservation: n('MemoryReservation') ?? 0,
+    memorySwappiness: swappiness ?? -1,
+    nanoCpus: n('NanoCpus') ?? n('NanoCPUs') ?? 0,
+    cpuShares: n('CpuShares') ?? 0,
+    cpuPeriod: n('CpuPeriod') ?? 0,
+    cpuQuota: n('CpuQuota') ?? 0,
+    cpusetCpus: optString(hc, 'CpusetCpus', 'HostConfig.CpusetCpus') ?? '',
+    cpusetMems: optString(hc, 'CpusetMems', 'HostConfig.CpusetMems') ?? '',
+    pidsLimit: pids ?? 0,
+    oomKillDisable: optBool(hc, 'OomKillDisable', 'HostConfig.OomKillDisable') ?? false,
+  };
+}
+
+function parseUlimits(raw: unknown): Ulimit[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) throw invalidArgument('json: cannot unmarshal into Go struct field HostConfig.Ulimits of type []*container.Ulimit');
+  return raw.map((item) => {
+    const u = asObject(item, 'HostConfig.Ulimits') ?? {};
+    return {
+      name: optString(u, 'Name', 'Ulimit.Name') ?? '',
+      soft: optNumber(u, 'Soft', 'Ulimit.Soft') ?? 0,
+      hard: optNumber(u, 'Hard', 'Ulimit.Hard') ?? 0,
+    };
+  });
+}
+
+/** HostConfig.RestartPolicy (create and update). */
+export function parseRestartPolicy(raw: unknown): RestartPolicy {
+  const rp = asObject(raw, 'HostConfig.RestartPolicy') ?? {};
+  const n = optString(rp, 'Name', 'HostConfig.RestartPolicy.Name') ?? '';
+  const policy = (n === '' ? 'no' : n) as RestartPolicyName;
+  if (!RESTART_POLICIES.includes(policy)) throw invalidArgument(`invalid restart policy '${n}'`);
+  const max = optNumber(rp, 'MaximumRetryCount', 'HostConfig.RestartPolicy.MaximumRetryCount') ?? 0;
+  if (max < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
+  if (max > 0 && policy !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  return { name: policy, maximumRetryCount: max };
 }

@@ -1,6 +1,7 @@
 import type { ContainerView } from '../../containers/container-service.js';
 import { isRunningStatus, ZERO_TIME, type ContainerRecord, type HealthConfig } from '../../containers/container.js';
 import { containerStatusText } from './status-text.js';
+import { NO_RESOURCES } from '../../containers/resources.js';
 
 /** Docker's JSON shapes of containers (inspect and list), from the engine's records. */
 
@@ -86,6 +87,7 @@ function configJson(rec: ContainerRecord): Record<string, unknown> {
 
 function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
   const h = rec.config.host;
+  const r = h.resources ?? NO_RESOURCES;
   return {
     Binds: h.binds.length > 0 ? h.binds : null,
     ContainerIDFile: '',
@@ -108,7 +110,7 @@ function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
     IpcMode: 'private',
     Cgroup: '',
     Links: null,
-    OomScoreAdj: 0,
+    OomScoreAdj: h.oomScoreAdj ?? 0,
     PidMode: '',
     Privileged: h.privileged,
     PublishAllPorts: h.publishAllPorts,
@@ -119,9 +121,9 @@ function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
     ShmSize: h.shmSize,
     Runtime: 'runc',
     Isolation: '',
-    CpuShares: 0,
-    Memory: 0,
-    NanoCpus: 0,
+    CpuShares: r.cpuShares,
+    Memory: r.memory,
+    NanoCpus: r.nanoCpus,
     CgroupParent: '',
     BlkioWeight: 0,
     BlkioWeightDevice: [],
@@ -129,21 +131,21 @@ function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
     BlkioDeviceWriteBps: [],
     BlkioDeviceReadIOps: [],
     BlkioDeviceWriteIOps: [],
-    CpuPeriod: 0,
-    CpuQuota: 0,
+    CpuPeriod: r.cpuPeriod,
+    CpuQuota: r.cpuQuota,
     CpuRealtimePeriod: 0,
     CpuRealtimeRuntime: 0,
-    CpusetCpus: '',
-    CpusetMems: '',
+    CpusetCpus: r.cpusetCpus,
+    CpusetMems: r.cpusetMems,
     Devices: [],
     DeviceCgroupRules: null,
     DeviceRequests: null,
-    MemoryReservation: 0,
-    MemorySwap: 0,
-    MemorySwappiness: null,
-    OomKillDisable: null,
-    PidsLimit: null,
-    Ulimits: [],
+    MemoryReservation: r.memoryReservation,
+    MemorySwap: r.memorySwap,
+    MemorySwappiness: r.memorySwappiness >= 0 ? r.memorySwappiness : null,
+    OomKillDisable: r.oomKillDisable ? true : null,
+    PidsLimit: r.pidsLimit !== 0 ? r.pidsLimit : null,
+    Ulimits: (h.ulimits ?? []).map((u) => ({ Name: u.name, Hard: u.hard, Soft: u.soft })),
     CpuCount: 0,
     CpuPercent: 0,
     IOMaximumIOps: 0,

@@ -29,6 +29,7 @@ const CONTAINER: readonly Entry[] = [
   { name: 'start', description: 'Start one or more stopped containers', load: () => load(import('./container-start.js')) },
   { name: 'stop', description: 'Stop one or more running containers', load: () => load(import('./container-stop.js')) },
   { name: 'top', description: 'Display the running processes of a container', load: () => load(import('./container-top.js')) },
+  { name: 'update', description: 'Update configuration of one or more containers', load: () => load(import('./container-update.js')) },
   { name: 'wait', description: 'Block until one or more containers stop, then print their exit codes', load: () => load(import('./container-wait.js')) },
 ];
 
@@ -95,6 +96,7 @@ const TOP: readonly Entry[] = [
   { name: 'export', description: "Export a container's filesystem as a tar archive", load: () => load(import('./container-export.js')) },
   { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: () => load(import('./container-attach.js')) },
   { name: 'top', description: 'Display the running processes of a container', load: () => load(import('./container-top.js')) },
+  { name: 'update', description: 'Update configuration of one or more containers', load: () => load(import('./container-update.js')) },
   { name: 'rmi', description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
