@@ -31,6 +31,7 @@ const runPs = (args: string[]): Promise<{ stdout: string }> => execFileAsync('ps
 import { assertTransition } from './state-machine.js';
 import { nextRestartDelay, shouldRestart } from './restart-policy.js';
 import { initialHealth, isActive } from './health.js';
+import { validateSysctls } from './security-options.js';
 import { NO_RESOURCES, ociResources, validateResources, validateUlimits, type HostResources, type ResourceOptions } from './resources.js';
 
 /** What the container service needs to know about images. */
@@ -242,6 +243,7 @@ export class ContainerService {
       config = { ...config, host: { ...config.host, resources: checked.resources } };
     }
     validateUlimits(config.host.ulimits ?? [], (n) => this.d.host?.hardLimit(n));
+    validateSysctls(config.host.sysctls ?? {}, config.host.networkMode);
     const mounts = this.d.volumes === undefined ? [] : await resolveMounts(
       opts.mountRequests ?? [], config.host.volumesFrom, Object.keys(config.volumes), this.d.volumes,
       (n) => this.find(n)?.config.host.mounts,

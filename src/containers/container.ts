@@ -77,6 +77,11 @@ export interface HostOptions {
   readonly resources?: ResourceOptions;
   readonly ulimits?: readonly Ulimit[];
   readonly oomScoreAdj?: number;
+  /** `--security-opt` as given (seccomp profiles as their JSON). */
+  readonly securityOpt?: readonly string[];
+  readonly groupAdd?: readonly string[];
+  readonly devices?: ReadonlyArray<{ readonly pathOnHost: string; readonly pathInContainer: string; readonly cgroupPermissions: string }>;
+  readonly sysctls?: Readonly<Record<string, string>>;
 }
 
 /** What is fixed when the container is created. */

@@ -1,6 +1,7 @@
 import { invalidArgument, notImplemented } from '../../engine-error.js';
 import type { HealthConfig, HostOptions, RestartPolicy, RestartPolicyName } from '../../containers/container.js';
 import type { ResourceOptions, Ulimit } from '../../containers/resources.js';
+import { parseDevice, parseSecurityOpts, type DeviceMapping } from '../../containers/security-options.js';
 import type { CreateOptions } from '../../containers/create-options.js';
 import type { PortBinding } from '../../networks/network.js';
 import { parseBind, parseTmpfs, type MountRequest } from '../../containers/mounts.js';
@@ -113,6 +114,17 @@ function parseHostConfig(hc: JsonObject): Partial<HostOptions> {
     throw invalidArgument(`Invalid value ${oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   }
   set('oomScoreAdj', oomScoreAdj);
+  const securityOpt = optStrings(hc, 'SecurityOpt', 'HostConfig.SecurityOpt');
+  if (securityOpt !== undefined) {
+    parseSecurityOpts(securityOpt);
+    set('securityOpt', securityOpt);
+  }
+  set('groupAdd', optStrings(hc, 'GroupAdd', 'HostConfig.GroupAdd'));
+  const sysctls = optStringMap(hc, 'Sysctls', 'HostConfig.Sysctls');
+  set('sysctls', sysctls);
+  set('devices', parseDevices(hc['Devices']));
+  const userns = optString(hc, 'UsernsMode', 'HostConfig.UsernsMode') ?? '';
+  if (userns !== '' && userns !== 'host') throw invalidArgument(`invalid USER mode: ${userns}`);
   return host as Partial<HostOptions>;
 }
 
@@ -243,4 +255,16 @@ export function parseRestartPolicy(raw: unknown): RestartPolicy {
   if (max < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
   if (max > 0 && policy !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
   return { name: policy, maximumRetryCount: max };
+}
+
+function parseDevices(raw: unknown): DeviceMapping[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) throw invalidArgument('json: cannot unmarshal into Go struct field HostConfig.Devices of type []container.DeviceMapping');
+  return raw.map((item) => {
+    const dm = asObject(item, 'HostConfig.Devices') ?? {};
+    const pathOnHost = optString(dm, 'PathOnHost', 'DeviceMapping.PathOnHost') ?? '';
+    const inContainer = optString(dm, 'PathInContainer', 'DeviceMapping.PathInContainer') ?? '';
+    const perms = optString(dm, 'CgroupPermissions', 'DeviceMapping.CgroupPermissions') ?? '';
+    return parseDevice(`${pathOnHost}:${inContainer === '' ? pathOnHost : inContainer}:${perms === '' ? 'rwm' : perms}`);
+  });
 }

@@ -13,6 +13,7 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   { name: 'cap-add', type: 'list', usage: 'Add Linux capabilities' },
   { name: 'cap-drop', type: 'list', usage: 'Drop Linux capabilities' },
   { name: 'cidfile', type: 'string', usage: 'Write the container ID to the file' },
+  { name: 'device', type: 'list', usage: 'Add a host device to the container' },
   { name: 'dns', type: 'list', usage: 'Set custom DNS servers' },
   { name: 'dns-option', type: 'list', usage: 'Set DNS options' },
   { name: 'dns-search', type: 'list', usage: 'Set custom DNS search domains' },
@@ -27,6 +28,7 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   { name: 'env', short: 'e', type: 'list', usage: 'Set environment variables' },
   { name: 'env-file', type: 'list', usage: 'Read in a file of environment variables' },
   { name: 'expose', type: 'list', usage: 'Expose a port or a range of ports' },
+  { name: 'group-add', type: 'list', usage: 'Add additional groups to join' },
   { name: 'health-cmd', type: 'string', usage: 'Command to run to check health' },
   { name: 'health-interval', type: 'duration', usage: 'Time between running the check (ms|s|m|h) (default 0s)' },
   { name: 'health-retries', type: 'int', usage: 'Consecutive failures needed to report unhealthy' },
@@ -65,13 +67,16 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   { name: 'read-only', type: 'bool', usage: "Mount the container's root filesystem as read only" },
   { name: 'restart', type: 'string', default: 'no', usage: 'Restart policy to apply when a container exits' },
   { name: 'rm', type: 'bool', usage: 'Automatically remove the container and its associated anonymous volumes when it exits' },
+  { name: 'security-opt', type: 'list', usage: 'Security Options' },
   { name: 'shm-size', type: 'bytes', usage: 'Size of /dev/shm' },
   { name: 'stop-signal', type: 'string', usage: 'Signal to stop the container' },
   { name: 'stop-timeout', type: 'int', usage: 'Timeout (in seconds) to stop a container' },
+  { name: 'sysctl', type: 'map', usage: 'Sysctl options' },
   { name: 'tmpfs', type: 'list', usage: 'Mount a tmpfs directory' },
   { name: 'tty', short: 't', type: 'bool', usage: 'Allocate a pseudo-TTY' },
   { name: 'ulimit', type: 'list', valueName: 'ulimit', defaultText: '[]', usage: 'Ulimit options', validate: validateUlimit },
   { name: 'user', short: 'u', type: 'string', usage: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+  { name: 'userns', type: 'string', usage: 'User namespace to use' },
   { name: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume' },
   { name: 'volumes-from', type: 'list', usage: 'Mount volumes from the specified container(s)' },
   { name: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
@@ -194,6 +199,12 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
   const ulimits = flags.getStrings('ulimit').map(parseUlimit);
   if (ulimits.length > 0) host.Ulimits = ulimits;
   if (flags.has('oom-score-adj')) host.OomScoreAdj = flags.getInt('oom-score-adj');
+  const securityOpt = flags.getStrings('security-opt').map(securityOptWithProfile);
+  if (securityOpt.length > 0) Object.assign(host, { SecurityOpt: securityOpt });
+  if (flags.getStrings('group-add').length > 0) Object.assign(host, { GroupAdd: [...flags.getStrings('group-add')] });
+  if (flags.getStrings('device').length > 0) Object.assign(host, { Devices: flags.getStrings('device').map(deviceMapping) });
+  if (flags.getMap('sysctl').size > 0) Object.assign(host, { Sysctls: Object.fromEntries(flags.getMap('sysctl')) });
+  if (flags.getString('userns') !== '') Object.assign(host, { UsernsMode: flags.getString('userns') });
   const logDriver = flags.getString('log-driver');
   const logOpts = flags.getStrings('log-opt');
   if (logDriver !== '' || logOpts.length > 0) {
@@ -323,4 +334,40 @@ export function resourcesOf(flags: ParsedFlags): Record<string, unknown> {
   if (flags.getString('cpuset-mems') !== '') out['CpusetMems'] = flags.getString('cpuset-mems');
   if (flags.has('pids-limit')) out['PidsLimit'] = flags.getInt('pids-limit');
   return out;
+}
+
+/** The docker CLI sends a seccomp profile's content, not its path. */
+function securityOptWithProfile(opt: string): string {
+  const m = /^seccomp[=:](.+)$/.exec(opt);
+  if (m === null || m[1] === 'unconfined') return opt;
+  const file = m[1] ?? '';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ExitError(125, `opening seccomp profile (${file}) failed: open ${file}: no such file or directory`);
+  }
+  try {
+    return `seccomp=${JSON.stringify(JSON.parse(text))}`;
+  } catch {
+    throw new ExitError(125, `compacting json for seccomp profile (${file}) failed: invalid character in JSON`);
+  }
+}
+
+/** `--device src[:dst][:perms]` as the docker CLI sends it. */
+function deviceMapping(spec: string): { PathOnHost: string; PathInContainer: string; CgroupPermissions: string } {
+  const parts = spec.split(':');
+  const src = parts[0] ?? '';
+  let dst = src;
+  let perms = 'rwm';
+  if (parts.length === 3) {
+    dst = parts[1] ?? src;
+    perms = parts[2] ?? 'rwm';
+  } else if (parts.length === 2) {
+    if (/^[rwm]+$/.test(parts[1] ?? '')) perms = parts[1] ?? 'rwm';
+    else dst = parts[1] ?? src;
+  } else if (parts.length > 3) {
+    throw new ExitError(125, `invalid argument "${spec}" for "--device" flag: bad format for path: ${spec}`);
+  }
+  return { PathOnHost: src, PathInContainer: dst, CgroupPermissions: perms };
 }
