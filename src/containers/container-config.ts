@@ -13,7 +13,7 @@ export function defaultHostOptions(): HostOptions {
     privileged: false, capAdd: [], capDrop: [], readonlyRootfs: false, shmSize: DEFAULT_SHM_SIZE,
     dns: [], dnsSearch: [], dnsOptions: [], extraHosts: [], init: false, portBindings: [], publishAllPorts: false, aliases: [], ipv4Address: '', macAddress: '',
     mounts: [], binds: [], tmpfs: {}, volumesFrom: [],
-    logConfig: { type: 'json-file', config: {} },
+    logConfig: { type: '', config: {} },
   };
 }
 

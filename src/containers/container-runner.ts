@@ -12,6 +12,7 @@ import { resolveGroups, resolveUser } from '../rootfs/user-lookup.js';
 import { parseSecurityOpts } from './security-options.js';
 import { dockerDefaultProfile, ociSeccomp, parseProfile } from '../runtime/seccomp.js';
 import { NO_RESOURCES, ociResources, ociRlimits } from './resources.js';
+import { logPolicy, monitorLogCap } from './log-policy.js';
 import { mountAt, unmount } from '../snapshots/mounter.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { EngineError, internal, invalidArgument } from '../engine-error.js';
@@ -184,6 +185,7 @@ export class ContainerRunner {
       await fs.writeFile(path.join(paths.dir, 'config.json'), JSON.stringify(spec));
       return await this.runtime.create({
         id: config.id, name, bundle: paths.dir, logPath: paths.logPath, terminal: config.tty, stdin: config.openStdin,
+        ...logCap(monitorLogCap(logPolicy(config.host.logConfig))),
         // A TTY container keeps stdin across detaching (EOF is ^D there); a piped `run -i` gets EOF when the client closes.
         leaveStdinOpen: config.tty || !config.stdinOnce,
       });
@@ -364,4 +366,8 @@ async function deviceNode(d: { pathOnHost: string; pathInContainer: string; cgro
     path: d.pathInContainer, type: st.isCharacterDevice() ? 'c' : 'b', major, minor,
     fileMode: Number(st.mode & 0o777n), uid: Number(st.uid), gid: Number(st.gid), access: d.cgroupPermissions,
   };
+}
+
+function logCap(cap: number | undefined): { logSizeMax?: number } {
+  return cap === undefined ? {} : { logSizeMax: cap };
 }

@@ -5,7 +5,8 @@ import type { Digest } from '../content/digest.js';
 import { conflict, EngineError, invalidArgument, isEngineError, notFound, notModified } from '../engine-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { ContainerDefaults } from '../images/image-config.js';
-import { readLog, type LogEntry } from '../runtime/container-log.js';
+import { readLog, readLogWithHistory, type LogEntry } from '../runtime/container-log.js';
+import { logPolicy, rotatedNames } from './log-policy.js';
 import type { OciRuntime, StdinPipe } from '../runtime/oci-runtime.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { KeyedMutex } from '../sync/mutex.js';
@@ -94,6 +95,8 @@ export interface ContainerServiceDeps {
   readonly resolveNetwork?: (mode: string, endpoint: { ipv4Address: string; macAddress: string; aliases: readonly string[] }) => string;
   /** What the host offers, for resource checks (tests may leave it out). */
   readonly host?: { resources(): HostResources; hardLimit(name: string): number | undefined };
+  /** The daemon's `log-driver` and `log-opts`. */
+  readonly logDefaults?: { readonly type?: string; readonly config?: Readonly<Record<string, string>> };
   /** Called after a container is gone (its image's layers may be free now). */
   readonly onRemoved?: () => void;
 }
@@ -244,6 +247,14 @@ export class ContainerService {
     }
     validateUlimits(config.host.ulimits ?? [], (n) => this.d.host?.hardLimit(n));
     validateSysctls(config.host.sysctls ?? {}, config.host.networkMode);
+    // The log settings are fixed at create, the daemon's defaults filled in (as inspect shows them).
+    const daemonLog = this.d.logDefaults ?? {};
+    const policy = logPolicy(config.host.logConfig, daemonLog);
+    const inherits = config.host.logConfig.type === '' || config.host.logConfig.type === daemonLog.type;
+    config = {
+      ...config,
+      host: { ...config.host, logConfig: { type: policy.driver, config: { ...(inherits ? daemonLog.config ?? {} : {}), ...config.host.logConfig.config } } },
+    };
     const mounts = this.d.volumes === undefined ? [] : await resolveMounts(
       opts.mountRequests ?? [], config.host.volumesFrom, Object.keys(config.volumes), this.d.volumes,
       (n) => this.find(n)?.config.host.mounts,
@@ -725,7 +736,10 @@ export class ContainerService {
     const follow = opts.follow === true && isRunningStatus(rec.state.status)
       ? { stopped: this.nextExitOrRemoval(rec.config.id, opts.signal), signal: opts.signal }
       : undefined;
-    const source = readLog(this.paths(rec.config.id).logPath, {
+    const policy = logPolicy(rec.config.host.logConfig);
+    if (policy.driver === 'none') throw new EngineError('not-implemented', 'configured logging driver does not support reading');
+    const logPath = this.paths(rec.config.id).logPath;
+    const source = readLogWithHistory(logPath, rotatedNames(logPath, policy).reverse(), {
       ...(opts.sinceNano !== undefined ? { sinceNano: opts.sinceNano } : {}),
       ...(opts.untilNano !== undefined ? { untilNano: opts.untilNano } : {}),
       ...(opts.tail !== undefined ? { tail: opts.tail } : {}),

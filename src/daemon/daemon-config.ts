@@ -9,8 +9,8 @@ export interface DaemonConfig {
   readonly runtime: string | undefined;
   readonly debug: boolean;
   readonly pidfile: string;
-  /** Bytes after which a container log is truncated (daemon.json log-opts max-size). */
-  readonly logMaxSize: number | undefined;
+  /** daemon.json `log-driver` and `log-opts`: the defaults of containers that set none. */
+  readonly logDefaults: { readonly type?: string; readonly config: Readonly<Record<string, string>> };
   /** The default bridge's device and address (dockerd's --bridge and --bip). */
   readonly bridge: string;
   readonly bip: string | undefined;
@@ -88,6 +88,7 @@ export async function loadDaemonConfig(argv: readonly string[]): Promise<DaemonC
     if (!h.startsWith('unix://') && !h.startsWith('/')) throw invalidArgument(`unsupported host ${h}: only unix:// sockets are supported`);
   }
   const execRoot = flags['exec-root'] ?? str('exec-root') ?? '/run/berth';
+  const logDriver = str('log-driver');
   const logOpts = typeof file['log-opts'] === 'object' && file['log-opts'] !== null ? (file['log-opts'] as Record<string, unknown>) : {};
   return {
     hosts,
@@ -96,7 +97,10 @@ export async function loadDaemonConfig(argv: readonly string[]): Promise<DaemonC
     runtime: flags.runtime ?? flags['default-runtime'] ?? str('default-runtime'),
     debug: flags.debug ?? (file['debug'] === true),
     pidfile: flags.pidfile ?? str('pidfile') ?? `${execRoot}/berth.pid`,
-    logMaxSize: typeof logOpts['max-size'] === 'string' ? parseSize(logOpts['max-size']) : undefined,
+    logDefaults: {
+      ...(logDriver !== undefined ? { type: logDriver } : {}),
+      config: Object.fromEntries(Object.entries(logOpts).map(([k, v]) => [k, String(v)])),
+    },
     bridge: flags.bridge ?? str('bridge') ?? 'berth0',
     bip: flags.bip ?? str('bip'),
     addressPools: parsePools(file['default-address-pools']),
@@ -137,12 +141,6 @@ function parsePools(v: unknown): Array<{ base: string; size: number }> {
   });
 }
 
-function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
-  if (m === null) throw invalidArgument(`invalid log-opts max-size: ${s}`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? '').toLowerCase()] ?? 1;
-  return Math.floor(Number(m[1]) * mult);
-}
 
 export function socketPath(host: string): string {
   return host.startsWith('unix://') ? host.slice('unix://'.length) : host;

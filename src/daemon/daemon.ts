@@ -9,6 +9,8 @@ import { containerRoutes } from '../api/routes/containers.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { ExecService } from '../containers/exec-service.js';
 import { HealthMonitor } from '../containers/health-monitor.js';
+import { LogRotator } from '../containers/log-rotator.js';
+import { logPolicy } from '../containers/log-policy.js';
 import { hostHardLimit, hostResources } from '../runtime/host-limits.js';
 import { imageRoutes } from '../api/routes/images.js';
 import { networkRoutes } from '../api/routes/networks.js';
@@ -75,7 +77,6 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     conmonPidDir: layout.conmonPidDir,
     containerPidDir: layout.containerPidDir,
     socketsDir: layout.socketsDir,
-    ...(cfg.logMaxSize !== undefined ? { logMaxSize: cfg.logMaxSize } : {}),
   });
   const cniDir = await findCniPlugins();
   const networkStore = new NetworkStore(layout.networksDir);
@@ -117,10 +118,13 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
       return ancestor.record.id === imageId || (a.length > 0 && a.length <= m.length && a.every((d, i) => m[i] === d));
     },
   };
+  // Refuse bad daemon.json log settings now rather than at the first container.
+  logPolicy({ type: '', config: {} }, cfg.logDefaults);
   const hostInfo = hostResources(cgroups);
   containers = new ContainerService({
     store: containerStore, runner, runtime, snapshots, images: imageLookup, events, volumes,
     host: { resources: () => hostInfo, hardLimit: (name) => hostHardLimit(name) },
+    logDefaults: cfg.logDefaults,
     // Docker answers 400 here, not 404: a 404 would make clients try to pull the image.
     resolveNetwork: (mode, endpoint) => {
       const n = networks.find(mode);
@@ -142,7 +146,18 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   });
   await containerService.recover();
   const health = new HealthMonitor(containerService, execs);
-  health.resume(containerStore.all().filter((r) => r.state.status === 'running').map((r) => r.config.id));
+  const running = containerStore.all().filter((r) => r.state.status === 'running').map((r) => r.config.id);
+  health.resume(running);
+  const rotator = new LogRotator(log);
+  const watchLog = (id: string): void => {
+    const rec = containerStore.get(id);
+    if (rec === undefined) return;
+    const paths = containerService.paths(id);
+    rotator.watch(id, paths.logPath, logPolicy(rec.config.host.logConfig), () => runtime.reopenLog(id, paths.dir));
+  };
+  containerService.onStarted(watchLog);
+  containerService.onStopped((id) => rotator.unwatch(id));
+  for (const id of running) watchLog(id);
   await networks.sweepNamespaces((id) => containerStore.get(id)?.state.network !== undefined);
 
   const router = new Router();
@@ -193,6 +208,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     shutdown: async () => {
       containerService.shutdown();
       health.close();
+      rotator.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();

@@ -58,7 +58,8 @@ export class ConmonRuntime implements OciRuntime {
       '--runtime-arg', '--root', '--runtime-arg', this.opts.stateDir,
       '--log-level', 'error',
     ];
-    if (this.opts.logSizeMax !== undefined) args.push('--log-size-max', String(this.opts.logSizeMax));
+    const logSizeMax = req.logSizeMax ?? this.opts.logSizeMax;
+    if (logSizeMax !== undefined) args.push('--log-size-max', String(logSizeMax));
     if (req.terminal) args.push('-t');
     if (req.stdin) args.push('-i');
     if (req.stdin && req.leaveStdinOpen === true) args.push('--leave-stdin-open');
@@ -272,13 +273,23 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async resize(_id: string, bundle: string, height: number, width: number): Promise<void> {
-    // conmon's control fifo: "1 <height> <width>" resizes the terminal. Non-blocking: no reader, no wait.
+    // conmon's control fifo: "1 <height> <width>" resizes the terminal.
+    await this.control(bundle, `1 ${height} ${width}\n`, 'cannot resize the terminal');
+  }
+
+  async reopenLog(_id: string, bundle: string): Promise<void> {
+    // "2 0 0": reopen the log files.
+    await this.control(bundle, '2 0 0\n', 'cannot reopen the log');
+  }
+
+  /** Writes a message to conmon's control fifo. Non-blocking: no reader, no wait. */
+  private async control(bundle: string, message: string, what: string): Promise<void> {
     let fh;
     try {
       fh = await fs.open(path.join(bundle, 'ctl'), fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
-      await fh.write(`1 ${height} ${width}\n`);
+      await fh.write(message);
     } catch (e: unknown) {
-      throw internal(`cannot resize the terminal: ${e instanceof Error ? e.message : String(e)}`, e);
+      throw internal(`${what}: ${e instanceof Error ? e.message : String(e)}`, e);
     } finally {
       await fh?.close();
     }

@@ -74,6 +74,10 @@ export class FakeRuntime implements OciRuntime {
     return { pid: this.nextPid++, logPath: `${req.dir}/exec.log`, exited };
   }
 
+  async reopenLog(id: string): Promise<void> {
+    this.calls.push(`reopen-log ${id}`);
+  }
+
   async update(id: string, resources: Readonly<Record<string, unknown>>): Promise<void> {
     this.calls.push(`update ${id} ${JSON.stringify(resources)}`);
   }

@@ -99,8 +99,7 @@ function parseHostConfig(hc: JsonObject): Partial<HostOptions> {
   const lc = asObject(hc['LogConfig'], 'HostConfig.LogConfig');
   if (lc !== undefined) {
     const type = optString(lc, 'Type', 'HostConfig.LogConfig.Type') ?? '';
-    if (type !== '' && type !== 'json-file' && type !== 'local' && type !== 'k8s-file') throw notImplemented(`logging driver ${type} is not supported yet`);
-    set('logConfig', { type: 'json-file', config: optStringMap(lc, 'Config', 'HostConfig.LogConfig.Config') ?? {} });
+    set('logConfig', { type, config: optStringMap(lc, 'Config', 'HostConfig.LogConfig.Config') ?? {} });
   }
   set('binds', optStrings(hc, 'Binds', 'HostConfig.Binds'));
   set('tmpfs', optStringMap(hc, 'Tmpfs', 'HostConfig.Tmpfs'));
