@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
-import { conflict, invalidArgument, notFound } from '../engine-error.js';
+import { conflict, invalidArgument, notFound, notImplemented } from '../engine-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { chainIds } from '../snapshots/chain-id.js';
@@ -11,7 +11,12 @@ import { parsePlatform } from './platform.js';
 import type { ContainerDefaults, HistoryEntry, ImageConfig } from './image-config.js';
 import type { Image, ImageStore } from './image-store.js';
 import { applyChanges } from './import-changes.js';
-import { familiarString, parseReference, type ImageReference } from '../reference/image-reference.js';
+import { familiarName, familiarString, parseReference, withTag, type ImageReference } from '../reference/image-reference.js';
+import type { AuthConfig } from '../registry/auth-config.js';
+import type { RegistryClient } from '../registry/registry-client.js';
+import { pullImage } from './image-puller.js';
+import { pushImage } from './image-pusher.js';
+import type { ProgressSink } from './progress.js';
 import { matchImageFilters, matchReference, type ImageFilters } from './image-filters.js';
 
 export const LAYER_MEDIA_TYPE = 'application/vnd.oci.image.layer.v1.tar';
@@ -52,6 +57,24 @@ export interface ImportOptions {
   readonly platform?: string;
 }
 
+export interface PullOptions {
+  /** `fromImage`: "busybox", "localhost:5000/app:1", "app@sha256:…". */
+  readonly reference: string;
+  /** A tag or a digest, overriding the one in `reference`. */
+  readonly tag?: string;
+  /** `os[/arch[/variant]]` to pick from a multi-platform image (default: the host's). */
+  readonly platform?: string;
+  readonly auth: AuthConfig;
+  readonly signal?: AbortSignal;
+}
+
+export interface PushOptions {
+  readonly name: string;
+  readonly tag?: string;
+  readonly auth: AuthConfig;
+  readonly signal?: AbortSignal;
+}
+
 /** Who uses an image: asked before an image is removed. */
 export type ImageUsers = (id: Digest) => Array<{ id: string; running: boolean }>;
 
@@ -74,7 +97,91 @@ export class ImageService {
     private readonly snapshots: Snapshotter,
     private readonly events: EventBus,
     private readonly users: ImageUsers,
+    /** The distribution client for pull and push (none: those verbs are unavailable). */
+    private readonly registry?: RegistryClient,
   ) {}
+
+  /**
+   * Pulls `reference` (with `tag`, a tag or a digest) from its registry. Layers are fetched
+   * and unpacked first; the image record and its references are written last.
+   */
+  async pull(opts: PullOptions, progress: ProgressSink): Promise<Digest> {
+    const registry = this.needRegistry();
+    const ref = pullReference(opts.reference, opts.tag);
+    const platform = opts.platform !== undefined && opts.platform !== '' ? parsePlatform(opts.platform, hostArchitecture()) : { os: 'linux', architecture: hostArchitecture() };
+    const pulled = await pullImage({ registry, content: this.content, snapshots: this.snapshots, pendingChains: this.pendingChains }, ref, platform, opts.auth, progress, opts.signal);
+    const chains = chainIds(pulled.config.rootfs.diff_ids);
+    const name = familiarString(ref);
+    const updated = await this.lock.run(async () => {
+      try {
+        const existing = this.store.get(pulled.configDigest);
+        if (existing === undefined || existing.record.manifest === undefined) {
+          await this.store.add({
+            id: pulled.configDigest, layers: pulled.layers, addedAt: existing?.record.addedAt ?? new Date().toISOString(),
+            manifest: pulled.manifest,
+          }, pulled.config, pulled.configSize);
+        }
+        let changed = existing === undefined;
+        const key = refKey(ref);
+        if (this.store.resolveRef(key) !== pulled.configDigest) {
+          await this.store.setRef(key, pulled.configDigest);
+          changed = true;
+        }
+        const digestKey = refKey({ domain: ref.domain, path: ref.path, digest: pulled.repoDigest });
+        if (this.store.resolveRef(digestKey) !== pulled.configDigest) await this.store.setRef(digestKey, pulled.configDigest);
+        this.events.publish('image', 'pull', name, { name });
+        return changed;
+      } finally {
+        for (const c of chains) this.pendingChains.delete(c);
+      }
+    });
+    progress({ status: `Digest: ${pulled.repoDigest}` });
+    progress({ status: `Status: ${pulled.downloaded || updated ? 'Downloaded newer image' : 'Image is up to date'} for ${name}` });
+    return pulled.configDigest;
+  }
+
+  /** Pushes `name` (one tag, or every tag of the repository when `tag` is not given). */
+  async push(opts: PushOptions, progress: ProgressSink): Promise<void> {
+    const registry = this.needRegistry();
+    const base = parseReference(opts.name);
+    if (base.digest !== undefined) throw invalidArgument('cannot push a digest reference');
+    const tag = opts.tag !== undefined && opts.tag !== '' ? opts.tag : base.tag;
+    const repoName = `${base.domain}/${base.path}`;
+    const tags = tag !== undefined ? [tag] : [...this.store.allRefs().keys()]
+      .filter((k) => k.startsWith(`${repoName}:`) && !k.includes('@')).map((k) => k.slice(repoName.length + 1));
+    if (tags.length === 0) throw notFound(`An image does not exist locally with the tag: ${familiarName(base)}`);
+    const images = tags.map((t) => {
+      const image = this.find(refKey({ ...base, tag: t }));
+      if (image === undefined) throw notFound(`An image does not exist locally with the tag: ${familiarName(base)}`);
+      return { tag: t, image };
+    });
+    progress({ status: `The push refers to repository [${repoName}]` });
+    for (const { tag: t, image } of images) {
+      const mountFrom = [...new Set(this.store.refsOf(image.record.id).map((r) => parseReference(r))
+        .filter((r) => r.domain === base.domain && r.path !== base.path).map((r) => r.path))];
+      const result = await pushImage({ registry, content: this.content }, { ...base, tag: t }, { image, tag: t, mountFrom }, opts.auth, progress, opts.signal);
+      await this.lock.run(async () => {
+        const current = this.store.get(image.record.id);
+        if (current === undefined) return;
+        if (current.record.manifest?.digest !== result.manifest.digest) {
+          await this.store.add({ ...current.record, manifest: result.manifest }, current.config, current.configSize);
+        }
+        const digestKey = refKey({ domain: base.domain, path: base.path, digest: result.digest });
+        if (this.store.resolveRef(digestKey) !== image.record.id) await this.store.setRef(digestKey, image.record.id);
+        this.events.publish('image', 'push', image.record.id, { name: familiarString({ ...base, tag: t }) });
+      });
+    }
+  }
+
+  /** Checks credentials against a registry, as `docker login` does through `POST /auth`. */
+  async login(auth: AuthConfig, signal?: AbortSignal): Promise<void> {
+    await this.needRegistry().login(auth.serveraddress ?? '', auth, signal);
+  }
+
+  private needRegistry(): RegistryClient {
+    if (this.registry === undefined) throw notImplemented('registry access is not configured');
+    return this.registry;
+  }
 
   /** Finds an image by ID, ID prefix, name[:tag] or name@digest. */
   resolve(nameOrId: string): Image {
@@ -306,7 +413,8 @@ export class ImageService {
       await this.snapshots.removeCommitted(c);
       report.push({ deleted: c });
     }
-    for (const d of [id, ...image.record.layers.map((l) => l.digest)]) {
+    const manifest = image.record.manifest?.digest;
+    for (const d of [id, ...image.record.layers.map((l) => l.digest), ...(manifest !== undefined && !others.some((i) => i.record.manifest?.digest === manifest) ? [manifest] : [])]) {
       if (!keepBlobs.has(d)) await this.content.delete(d);
     }
     this.events.publish('image', 'delete', id);
@@ -338,6 +446,16 @@ export function refKey(ref: ImageReference): string {
   const name = `${ref.domain}/${ref.path}`;
   if (ref.digest !== undefined) return `${name}@${ref.digest}`;
   return `${name}:${ref.tag ?? 'latest'}`;
+}
+
+/** The reference a pull names: `fromImage` with `tag` (a tag or a digest) applied, "latest" by default. */
+export function pullReference(reference: string, tag: string | undefined): ImageReference {
+  let ref = parseReference(reference);
+  if (tag !== undefined && tag !== '') {
+    const named = { domain: ref.domain, path: ref.path };
+    ref = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:/.test(tag) ? parseReference(`${familiarName(named)}@${tag}`) : withTag(named, tag);
+  }
+  return ref.tag === undefined && ref.digest === undefined ? { ...ref, tag: 'latest' } : ref;
 }
 
 function parseTarget(repo: string, tag: string | undefined): ImageReference {
