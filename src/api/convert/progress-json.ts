@@ -1,16 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ProgressEvent } from '../../images/progress.js';
-import { humanSize } from '../../units/human-units.js';
-
-/** Docker's text progress bar (jsonmessage.JSONProgress.String on a wide terminal). */
-export function progressBar(current: number, total: number): string {
-  if (current <= 0 && total <= 0) return '';
-  if (total <= 0) return humanSize(current).padStart(8);
-  const percentage = Math.min(50, Math.floor(Math.floor((current / total) * 100) / 2));
-  const bar = `[${'='.repeat(percentage)}>${' '.repeat(Math.max(0, 50 - percentage))}] `;
-  const numbers = current > total ? '' : `${humanSize(current).padStart(8)}/${humanSize(total)}`;
-  return bar + numbers;
-}
+import { progressBar } from '../../units/progress-bar.js';
 
 /** One progress event as a Docker JSON message. */
 export function progressJson(e: ProgressEvent): Record<string, unknown> {

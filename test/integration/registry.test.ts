@@ -1,0 +1,226 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { TestDaemon } from './harness.js';
+import { RegistryServer } from './registry-server.js';
+
+const DIGEST = /sha256:[0-9a-f]{64}/;
+
+async function imageId(d: TestDaemon, name: string): Promise<string> {
+  const r = await d.berth(['image', 'inspect', '-f', '{{.Id}}', name]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+/** The manifest digest a push reported ("1: digest: sha256:… size: N"). */
+function pushedDigest(out: string): string {
+  const m = /: digest: (sha256:[0-9a-f]{64}) size: \d+/.exec(out);
+  assert.ok(m !== null, `no digest line in:\n${out}`);
+  return m[1] ?? '';
+}
+
+describe('registry: anonymous push and pull', () => {
+  let reg: RegistryServer;
+  let d: TestDaemon;
+  let fresh: TestDaemon;
+  let ref: string;
+  let digest: string;
+  let originalId: string;
+  before(async () => {
+    reg = await RegistryServer.start();
+    d = await TestDaemon.start({ busybox: true });
+    fresh = await TestDaemon.start({ busybox: false });
+    ref = `${reg.host}/it/busybox:1`;
+  });
+  after(async () => {
+    await d?.cleanup();
+    await fresh?.cleanup();
+    await reg?.stop();
+  });
+
+  it('berth push uploads the layers and prints the manifest digest', async () => {
+    originalId = await imageId(d, 'busybox');
+    assert.equal((await d.berth(['tag', 'busybox', ref])).code, 0);
+    const r = await d.berth(['push', ref]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`The push refers to repository \\[${reg.host}/it/busybox\\]`));
+    assert.match(r.stdout, /: Pushed\n/);
+    digest = pushedDigest(r.stdout);
+    const again = await d.berth(['push', ref]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /: Layer already exists\n/);
+    assert.equal(pushedDigest(again.stdout), digest, 'pushing again gives the same manifest');
+    const repoDigests = await d.berth(['image', 'inspect', '-f', '{{json .RepoDigests}}', ref]);
+    assert.match(repoDigests.stdout, new RegExp(`${reg.host}/it/busybox@${digest}`));
+  });
+
+  it('a fresh daemon pulls it with the same digest and image ID, and runs it', async () => {
+    const r = await fresh.berth(['pull', ref]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines[0], '1: Pulling from it/busybox');
+    assert.match(r.stdout, /: Pull complete\n/);
+    assert.ok(lines.includes(`Digest: ${digest}`), r.stdout);
+    assert.ok(lines.includes(`Status: Downloaded newer image for ${ref}`), r.stdout);
+    assert.equal(lines.at(-1), ref);
+    assert.equal(await imageId(fresh, ref), originalId);
+    const run = await fresh.berth(['run', '--rm', ref, 'echo', 'pulled']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, 'pulled\n');
+    const again = await fresh.berth(['pull', ref]);
+    assert.match(again.stdout, /Already exists/);
+    assert.match(again.stdout, new RegExp(`Status: Image is up to date for ${ref.replace(/\./g, '\\.')}`));
+  });
+
+  it('push, rmi, pull round trip keeps the digest; pulling by digest works', async () => {
+    assert.equal((await d.berth(['rmi', ref])).code, 0);
+    const r = await d.berth(['pull', ref]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`Digest: ${digest}`));
+    assert.equal(await imageId(d, ref), originalId);
+    const byDigest = await fresh.berth(['pull', `${reg.host}/it/busybox@${digest}`]);
+    assert.equal(byDigest.code, 0, byDigest.stderr);
+    assert.equal(byDigest.stdout.trim().split('\n').at(-1), `${reg.host}/it/busybox@${digest}`);
+  });
+
+  it('a push to another repository of the registry mounts the layers', async () => {
+    const other = `${reg.host}/it/other:2`;
+    assert.equal((await d.berth(['tag', ref, other])).code, 0);
+    const r = await d.berth(['push', other]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /: Mounted from it\/busybox\n/);
+    assert.equal(pushedDigest(r.stdout), digest);
+  });
+
+  it('run of an image that is not there pulls it first, as docker does', async () => {
+    const r = await fresh.berth(['run', '--rm', `${reg.host}/it/other:2`, 'echo', 'ran']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'ran\n');
+    assert.match(r.stderr, new RegExp(`Unable to find image '${reg.host}/it/other:2' locally`));
+    assert.match(r.stderr, /Status: Downloaded newer image/);
+  });
+
+  it('a tag or repository the registry does not have is a clear error', async () => {
+    const r = await fresh.berth(['pull', `${reg.host}/it/busybox:nope`]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `Error response from daemon: manifest for ${reg.host}/it/busybox:nope not found: manifest unknown: manifest unknown\n`);
+    const api = await fresh.request('POST', `/v1.47/images/create?fromImage=${encodeURIComponent(`${reg.host}/it/busybox`)}&tag=nope`);
+    assert.equal(api.status, 404);
+    const missing = await d.berth(['push', `${reg.host}/it/none:1`]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, new RegExp(`An image does not exist locally with the tag: ${reg.host}/it/none`));
+  });
+
+  it('the official docker CLI pushes and pulls through berth', async () => {
+    const name = `${reg.host}/it/docker-cli:3`;
+    assert.equal((await d.docker(['tag', 'busybox', name])).code, 0);
+    const push = await d.docker(['push', name]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.match(push.stdout, /3: digest: sha256:[0-9a-f]{64} size: \d+/);
+    const pull = await fresh.docker(['pull', name]);
+    assert.equal(pull.code, 0, pull.stderr);
+    assert.match(pull.stdout, /3: Pulling from it\/docker-cli/);
+    assert.match(pull.stdout, new RegExp(`Status: (Downloaded newer image|Image is up to date) for ${name.replace(/\./g, '\\.')}`));
+    assert.equal(pull.stdout.trim().split('\n').at(-1), name);
+    const images = await fresh.docker(['images', '--digests', '--format', '{{.Repository}}:{{.Tag}} {{.Digest}}']);
+    assert.match(images.stdout, new RegExp(`${name.replace(/\./g, '\\.')} ${DIGEST.source}`));
+    const bad = await fresh.docker(['pull', `${reg.host}/it/docker-cli:nope`]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /manifest unknown/);
+  });
+});
+
+describe('registry: broken connections and bad content', () => {
+  let reg: RegistryServer;
+  let d: TestDaemon;
+  let fresh: TestDaemon;
+  let proxy: http.Server;
+  let proxyHost: string;
+  let cutOnce = true;
+  before(async () => {
+    reg = await RegistryServer.start();
+    d = await TestDaemon.start({ busybox: true });
+    fresh = await TestDaemon.start({ busybox: false });
+    // A proxy in front of the registry that breaks the first blob download half way.
+    proxy = http.createServer((req, res) => {
+      const up = http.request({ host: '127.0.0.1', port: reg.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
+        res.writeHead(ur.statusCode ?? 500, ur.headers);
+        const isBlob = req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '') && Number(ur.headers['content-length'] ?? 0) > 100_000;
+        if (isBlob && cutOnce) {
+          cutOnce = false;
+          let sent = 0;
+          ur.on('data', (c: Buffer) => {
+            if (sent > 50_000) return;
+            sent += c.length;
+            res.write(c);
+            if (sent > 50_000) {
+              ur.destroy();
+              res.socket?.destroy();
+            }
+          });
+          return;
+        }
+        ur.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    proxyHost = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+  });
+  after(async () => {
+    proxy?.closeAllConnections();
+    await new Promise((r) => proxy?.close(r));
+    await d?.cleanup();
+    await fresh?.cleanup();
+    await reg?.stop();
+  });
+
+  it('a download cut half way is resumed and the image is complete', async () => {
+    const name = `${reg.host}/it/cut:1`;
+    assert.equal((await d.berth(['tag', 'busybox', name])).code, 0);
+    assert.equal((await d.berth(['push', name])).code, 0);
+    const r = await fresh.berth(['pull', `${proxyHost}/it/cut:1`]);
+    assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
+    assert.equal(cutOnce, false, 'the proxy cut a download');
+    assert.equal(await imageId(fresh, `${proxyHost}/it/cut:1`), await imageId(d, 'busybox'));
+    const run = await fresh.berth(['run', '--rm', `${proxyHost}/it/cut:1`, 'echo', 'whole']);
+    assert.equal(run.stdout, 'whole\n', run.stderr);
+  });
+
+  it('a layer whose bytes do not match its digest is refused and leaves no image', async () => {
+    const name = `${reg.host}/it/corrupt:1`;
+    // An image of its own: busybox plus a file.
+    const dir = path.join(d.root, 'corrupt');
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, 'marker'), 'corrupt me\n'.repeat(20000));
+    const tar = path.join(d.root, 'corrupt.tar');
+    const { exec } = await import('./harness.js');
+    assert.equal((await exec('tar', ['-cf', tar, '-C', dir, 'marker'])).code, 0);
+    assert.equal((await d.berth(['import', tar, name])).code, 0);
+    const push = await d.berth(['push', name]);
+    assert.equal(push.code, 0, push.stderr);
+    // Flip bytes of the layer in the registry's storage: same size, other content.
+    const blobs = path.join(reg.root, 'data/docker/registry/v2/blobs/sha256');
+    let flipped = 0;
+    for (const pre of await fs.readdir(blobs)) {
+      for (const hex of await fs.readdir(path.join(blobs, pre))) {
+        const file = path.join(blobs, pre, hex, 'data');
+        const data = await fs.readFile(file);
+        if (data.includes(Buffer.from('corrupt me')) && data.length > 100_000) {
+          data.write('CORRUPT ME', data.indexOf('corrupt me'));
+          await fs.writeFile(file, data);
+          flipped++;
+        }
+      }
+    }
+    assert.equal(flipped, 1);
+    const r = await fresh.berth(['pull', name]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /failed to verify layer sha256:[0-9a-f]{64}: digest mismatch/);
+    assert.equal((await fresh.berth(['image', 'inspect', name])).code, 1, 'no image was recorded');
+  });
+});
