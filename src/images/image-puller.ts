@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
-import { Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { ContentStore, ContentWriter } from '../content/content-store.js';
-import { isDigest, type Digest } from '../content/digest.js';
+import type { Digest } from '../content/digest.js';
 import { EngineError, invalidArgument, notFound } from '../engine-error.js';
 import type { AuthConfig } from '../registry/auth-config.js';
 import { MANIFEST_ACCEPT, parseManifest, platformString, selectPlatform, type Descriptor, type ImageManifest } from '../registry/manifest.js';
@@ -12,7 +9,7 @@ import type { RepositoryClient } from '../registry/repository-client.js';
 import { familiarName, familiarString, type ImageReference } from '../reference/image-reference.js';
 import { chainIds } from '../snapshots/chain-id.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
-import { decompressed } from './decompress.js';
+import { unpackBlob } from './layer-unpack.js';
 import { parseImageConfig, type ImageConfig } from './image-config.js';
 import type { LayerRef } from './image-store.js';
 import type { Platform } from './platform.js';
@@ -215,57 +212,10 @@ async function downloadLayer(content: ContentStore, repo: RepositoryClient, desc
   progress({ id, status: 'Download complete', layer: true });
 }
 
-/** Unpacks a verified layer blob on its parent; its uncompressed content must hash to `diffId`. */
 async function unpackLayer(deps: PullerDeps, desc: Descriptor, diffId: Digest, parent: Digest | undefined, progress: ProgressSink, signal?: AbortSignal): Promise<void> {
   const id = shortId(desc.digest);
-  const apply = await deps.snapshots.applyLayer(parent);
-  const hash = createHash('sha256');
-  let size = 0;
-  let read = 0;
   const t = throttledBytes((n) => progress({ id, status: 'Extracting', layer: true, current: n, total: desc.size }));
-  try {
-    const blob = deps.content.readStream(desc.digest);
-    const counter = new Transform({
-      transform(c: Buffer, _enc, cb): void {
-        read += c.length;
-        t.update(read);
-        cb(null, c);
-      },
-    });
-    blob.on('error', (e) => counter.destroy(e));
-    const tar = await decompressed(blob.pipe(counter));
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb): void {
-        hash.update(chunk);
-        size += chunk.length;
-        if (apply.input.write(chunk)) {
-          cb();
-          return;
-        }
-        const go = (): void => {
-          apply.input.off('drain', go);
-          apply.input.off('close', go);
-          cb();
-        };
-        apply.input.on('drain', go);
-        apply.input.on('close', go);
-      },
-      final(cb): void {
-        apply.input.end();
-        cb();
-      },
-    });
-    if (signal !== undefined) await pipeline(tar, sink, { signal });
-    else await pipeline(tar, sink);
-    t.flush();
-    const got: Digest = `sha256:${hash.digest('hex')}`;
-    if (!isDigest(got) || got !== diffId) {
-      throw invalidArgument(`failed to register layer: layer ${desc.digest} unpacks to ${got}, but the image config says ${diffId}`);
-    }
-    await apply.finish(diffId, size);
-  } catch (e: unknown) {
-    await apply.abort();
-    throw e;
-  }
+  await unpackBlob(deps.content, deps.snapshots, desc.digest, diffId, parent, (n) => t.update(n), signal);
+  t.flush();
   progress({ id, status: 'Pull complete', layer: true });
 }

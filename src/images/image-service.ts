@@ -8,14 +8,16 @@ import { chainIds } from '../snapshots/chain-id.js';
 import { Mutex } from '../sync/mutex.js';
 import { decompressed } from './decompress.js';
 import { parsePlatform } from './platform.js';
-import type { ContainerDefaults, HistoryEntry, ImageConfig } from './image-config.js';
+import { parseImageConfig, type ContainerDefaults, type HistoryEntry, type ImageConfig } from './image-config.js';
 import type { Image, ImageStore } from './image-store.js';
 import { applyChanges } from './import-changes.js';
 import { familiarName, familiarString, parseReference, withTag, type ImageReference } from '../reference/image-reference.js';
 import type { AuthConfig } from '../registry/auth-config.js';
 import type { RegistryClient } from '../registry/registry-client.js';
 import { pullImage } from './image-puller.js';
-import { pushImage } from './image-pusher.js';
+import { manifestFor, pushImage } from './image-pusher.js';
+import { readArchive, writeArchive } from './image-archive.js';
+import { unpackBlob } from './layer-unpack.js';
 import type { ProgressSink } from './progress.js';
 import { matchImageFilters, matchReference, type ImageFilters } from './image-filters.js';
 
@@ -170,6 +172,89 @@ export class ImageService {
         if (this.store.resolveRef(digestKey) !== image.record.id) await this.store.setRef(digestKey, image.record.id);
         this.events.publish('image', 'push', image.record.id, { name: familiarString({ ...base, tag: t }) });
       });
+    }
+  }
+
+  /**
+   * The archive of `names` (references or IDs; a repository name alone means all its tags),
+   * in Docker 25's format. Every name is resolved before any byte is written.
+   */
+  async save(names: readonly string[]): Promise<Readable> {
+    if (names.length === 0) throw invalidArgument('no images specified');
+    const byId = new Map<Digest, { image: Image; tags: Array<{ full: string; familiar: string; tag: string }> }>();
+    for (const n of names) {
+      const entryFor = (image: Image): { image: Image; tags: Array<{ full: string; familiar: string; tag: string }> } => {
+        let e = byId.get(image.record.id);
+        if (e === undefined) {
+          e = { image, tags: [] };
+          byId.set(image.record.id, e);
+        }
+        return e;
+      };
+      let ref: ImageReference | undefined;
+      try {
+        ref = /^(?:sha256:)?[a-f0-9]{12,64}$/.test(n) && this.find(n)?.record.id.includes(n.replace(/^sha256:/, '')) === true ? undefined : parseReference(n);
+      } catch {
+        ref = undefined;
+      }
+      if (ref !== undefined && ref.tag === undefined && ref.digest === undefined) {
+        const prefix = `${ref.domain}/${ref.path}:`;
+        const keys = [...this.store.allRefs().keys()].filter((k) => k.startsWith(prefix));
+        if (keys.length === 0) throw notFound(`No such image: ${familiarName(ref)}`);
+        for (const k of keys) {
+          const image = this.find(k);
+          if (image === undefined) continue;
+          const tref = parseReference(k);
+          entryFor(image).tags.push({ full: k, familiar: familiarString(tref), tag: tref.tag ?? 'latest' });
+        }
+        continue;
+      }
+      const image = this.resolve(n);
+      const e = entryFor(image);
+      if (ref?.tag !== undefined) e.tags.push({ full: refKey(ref), familiar: familiarString(ref), tag: ref.tag });
+    }
+    const entries = [];
+    for (const e of byId.values()) entries.push({ ...e, manifest: await manifestFor(this.content, e.image) });
+    return writeArchive(this.content, entries);
+  }
+
+  /** Loads an archive (Docker's or OCI's, plain or compressed): its images and tags. */
+  async load(source: Readable, progress: ProgressSink): Promise<void> {
+    const specs = await readArchive(this.content, await decompressed(source), { os: 'linux', architecture: hostArchitecture() });
+    if (specs.length === 0) throw invalidArgument('invalid archive: no images');
+    for (const spec of specs) {
+      let config: ImageConfig;
+      try {
+        config = parseImageConfig(JSON.parse(spec.configBytes.toString('utf8')));
+      } catch (e: unknown) {
+        throw invalidArgument(`invalid archive: bad image config: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const diffIds = config.rootfs.diff_ids;
+      if (diffIds.length !== spec.layers.length) throw invalidArgument(`invalid archive: ${spec.layers.length} layers for ${diffIds.length} diffIDs`);
+      const tags = spec.repoTags.map((t) => parseTarget(t, undefined));
+      const chains = chainIds(diffIds);
+      for (const c of chains) this.pendingChains.add(c);
+      try {
+        for (let i = 0; i < chains.length; i++) {
+          const chain = chains[i] as Digest;
+          if (this.snapshots.hasCommitted(chain)) continue;
+          const layer = spec.layers[i];
+          if (layer === undefined) break;
+          await unpackBlob(this.content, this.snapshots, layer.digest, diffIds[i] as Digest, i === 0 ? undefined : chains[i - 1], () => undefined);
+        }
+        const blob = await this.content.put(spec.configBytes);
+        await this.lock.run(async () => {
+          if (this.store.get(blob.digest) === undefined) {
+            await this.store.add({ id: blob.digest, layers: spec.layers, addedAt: new Date().toISOString() }, config, blob.size);
+          }
+          for (const t of tags) await this.store.setRef(refKey(t), blob.digest);
+          this.events.publish('image', 'load', blob.digest);
+        });
+        if (tags.length === 0) progress({ status: '', stream: `Loaded image ID: ${blob.digest}\n` });
+        for (const t of tags) progress({ status: '', stream: `Loaded image: ${familiarString(t)}\n` });
+      } finally {
+        for (const c of chains) this.pendingChains.delete(c);
+      }
     }
   }
 

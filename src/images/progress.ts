@@ -6,6 +6,8 @@ export interface ProgressEvent {
   /** A layer's short ID or a tag; none for whole-operation lines ("Digest: ..."). */
   readonly id?: string;
   readonly status: string;
+  /** Text for the `stream` field (load's "Loaded image: ..."). */
+  readonly stream?: string;
   /** Set for per-layer lines: they carry a (possibly empty) progressDetail. */
   readonly layer?: boolean;
   readonly current?: number;

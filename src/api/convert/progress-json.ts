@@ -5,6 +5,7 @@ import { progressBar } from '../../units/progress-bar.js';
 /** One progress event as a Docker JSON message. */
 export function progressJson(e: ProgressEvent): Record<string, unknown> {
   if (e.pushed !== undefined) return { progressDetail: {}, aux: { Tag: e.pushed.tag, Digest: e.pushed.digest, Size: e.pushed.size } };
+  if (e.stream !== undefined) return { stream: e.stream };
   const out: Record<string, unknown> = { status: e.status };
   if (e.layer === true) {
     out['progressDetail'] = e.current !== undefined && e.total !== undefined ? { current: e.current, total: e.total } : {};

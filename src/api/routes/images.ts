@@ -3,16 +3,29 @@ import { validateImageFilters } from '../../images/image-filters.js';
 import { invalidArgument, notImplemented } from '../../engine-error.js';
 import { historyJson, imageInspectJson, imageListJson, removeReportJson } from '../convert/image-json.js';
 import type { Router } from '../router.js';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { RequestContext } from '../request-context.js';
 import { ProgressStream } from '../convert/progress-json.js';
 import { decodeRegistryAuth, parseAuthConfig } from '../../registry/auth-config.js';
+
+async function sendArchive(ctx: RequestContext, archive: Readable): Promise<void> {
+  const res = ctx.res;
+  if (res === undefined) return;
+  res.writeHead(200, { 'Content-Type': 'application/x-tar' });
+  try {
+    await pipeline(archive, res);
+  } catch {
+    res.destroy();
+  }
+}
 
 function header(ctx: RequestContext, name: string): string | undefined {
   const v = ctx.req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
 
-type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'import' | 'prune' | 'pull' | 'push' | 'login'>;
+type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'import' | 'prune' | 'pull' | 'push' | 'login' | 'save' | 'load'>;
 
 /** Runs a streamed operation: errors before the first message are normal error responses. */
 async function streamed(ctx: RequestContext, run: (stream: ProgressStream) => Promise<void>): Promise<void> {
@@ -69,6 +82,17 @@ export function imageRoutes(router: Router, svc: ImageBackend): void {
       if (res === undefined) return;
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ status: id }) + '\r\n');
+    })
+    .add('GET', '/images/get', async (ctx) => {
+      await sendArchive(ctx, await svc.save(ctx.queryAll('names')));
+    })
+    .add('POST', '/images/load', async (ctx) => {
+      await streamed(ctx, async (stream) => {
+        await svc.load(ctx.req, stream.write);
+      });
+    })
+    .add('GET', '/images/{name*}/get', async (ctx) => {
+      await sendArchive(ctx, await svc.save([ctx.param('name')]));
     })
     .add('POST', '/auth', async (ctx) => {
       const auth = parseAuthConfig(await ctx.json());
