@@ -9,7 +9,8 @@ import type { RepositoryClient } from '../registry/repository-client.js';
 import { familiarName, familiarString, type ImageReference } from '../reference/image-reference.js';
 import { chainIds } from '../snapshots/chain-id.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
-import { unpackBlob } from './layer-unpack.js';
+import { unpackBlob, unpackStream } from './layer-unpack.js';
+import { PassThrough } from 'node:stream';
 import { parseImageConfig, type ImageConfig } from './image-config.js';
 import type { LayerRef } from './image-store.js';
 import type { Platform } from './platform.js';
@@ -110,18 +111,34 @@ async function pullFrom(deps: PullerDeps, repo: RepositoryClient, ref: ImageRefe
     for (let i = have + CONCURRENT_DOWNLOADS; i < manifest.layers.length; i++) {
       progress({ id: shortId(layerAt(manifest, i).digest), status: 'Waiting', layer: true });
     }
-    const downloads: Array<Promise<void>> = [];
+    // A layer whose parent is unpacked when its download starts is unpacked while it downloads.
+    const inner = new AbortController();
+    const innerSignal = signal === undefined ? inner.signal : AbortSignal.any([signal, inner.signal]);
+    const unpacked: boolean[] = [];
+    const done: Array<Promise<void>> = [];
     for (let i = have; i < manifest.layers.length; i++) {
-      const p = limit(() => downloadLayer(deps.content, repo, layerAt(manifest, i), progress, signal));
-      p.catch(() => undefined); // awaited below, in order
-      downloads.push(p);
-    }
-    for (let i = have; i < manifest.layers.length; i++) {
-      await downloads[i - have];
-      downloaded = true;
+      const desc = layerAt(manifest, i);
       const parent = i === 0 ? undefined : chains[i - 1];
-      await unpackLayer(deps, layerAt(manifest, i), diffIds[i] as Digest, parent, progress, signal);
+      const below = done[i - have - 1];
+      const job = (async () => {
+        const how = await limit(async () => {
+          if ((i === have || unpacked[i - 1] === true) && await liveLayer(deps, repo, desc, diffIds[i] as Digest, parent, progress, innerSignal)) return 'unpacked';
+          await downloadLayer(deps.content, repo, desc, progress, innerSignal);
+          return 'downloaded';
+        });
+        downloaded = true;
+        if (how === 'downloaded') {
+          await below;
+          await unpackLayer(deps, desc, diffIds[i] as Digest, parent, progress, innerSignal);
+        }
+        unpacked[i] = true;
+      })();
+      job.catch(() => inner.abort());
+      done.push(job);
     }
+    const results = await Promise.allSettled(done);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   } catch (e: unknown) {
     for (const c of chains) deps.pendingChains.delete(c);
     throw e;
@@ -182,14 +199,17 @@ async function fetchSmallBlob(content: ContentStore, repo: RepositoryClient, des
 
 async function fetchIntoStore(content: ContentStore, repo: RepositoryClient, desc: Descriptor, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
   let writer: ContentWriter = await content.writer();
+  const out = batched((b) => writer.write(b));
   try {
     await repo.fetchBlob(desc.digest, desc.size, {
-      write: (chunk) => writer.write(chunk),
+      write: (chunk) => out.write(chunk),
       reset: async () => {
+        out.drop();
         await writer.abort();
         writer = await content.writer();
       },
     }, onBytes, signal);
+    await out.flush();
     await writer.commit({ digest: desc.digest, size: desc.size });
   } catch (e: unknown) {
     await writer.abort();
@@ -198,6 +218,89 @@ async function fetchIntoStore(content: ContentStore, repo: RepositoryClient, des
     }
     throw e;
   }
+}
+
+/** Batches small writes into ~1 MiB ones. */
+function batched(write: (b: Buffer) => Promise<void>): { write(c: Buffer): Promise<void>; flush(): Promise<void>; drop(): void } {
+  let chunks: Buffer[] = [];
+  let size = 0;
+  const flush = async (): Promise<void> => {
+    if (size === 0) return;
+    const b = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+    chunks = [];
+    size = 0;
+    await write(b);
+  };
+  return {
+    write: async (c) => {
+      chunks.push(c);
+      size += c.length;
+      if (size >= 1024 * 1024) await flush();
+    },
+    flush,
+    drop: () => {
+      chunks = [];
+      size = 0;
+    },
+  };
+}
+
+class NotLive extends Error {}
+
+/**
+ * Downloads a layer and unpacks it at the same time (its parent must be unpacked). The
+ * snapshot is committed only after both the blob digest and the diffID check out. False
+ * when the layer must go the slow way (blob already stored, or a download that restarted).
+ */
+async function liveLayer(deps: PullerDeps, repo: RepositoryClient, desc: Descriptor, diffId: Digest, parent: Digest | undefined, progress: ProgressSink, signal: AbortSignal): Promise<boolean> {
+  if ((await deps.content.info(desc.digest)) !== undefined) return false;
+  const id = shortId(desc.digest);
+  const tap = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+  const unpack = unpackStream(deps.snapshots, tap, desc.digest, diffId, parent, signal);
+  // An unpack that fails stops the download too, with its own error.
+  let unpackError: unknown;
+  tap.on('error', () => undefined);
+  unpack.catch((e: unknown) => {
+    unpackError = e;
+    tap.destroy();
+  });
+  const writer = await deps.content.writer();
+  const out = batched((b) => writer.write(b));
+  const t = throttledBytes((n) => progress({ id, status: 'Downloading', layer: true, current: n, total: desc.size }));
+  try {
+    await repo.fetchBlob(desc.digest, desc.size, {
+      write: async (chunk) => {
+        if (unpackError !== undefined) throw unpackError;
+        await out.write(chunk);
+        if (!tap.write(chunk)) await new Promise<void>((resolve) => {
+          const go = (): void => { tap.off('drain', go); tap.off('close', go); resolve(); };
+          tap.on('drain', go);
+          tap.on('close', go);
+        });
+      },
+      reset: () => Promise.reject(new NotLive()),
+    }, (n) => t.update(n), signal);
+    await out.flush();
+    await writer.commit({ digest: desc.digest, size: desc.size });
+  } catch (e: unknown) {
+    out.drop();
+    await writer.abort();
+    tap.destroy(e instanceof Error ? e : new Error(String(e)));
+    await unpack.catch(() => undefined);
+    if (e instanceof NotLive) return false;
+    if (e instanceof EngineError && e.kind === 'invalid-argument' && /digest mismatch|unexpected blob size/.test(e.message)) {
+      throw invalidArgument(`failed to verify layer ${desc.digest}: ${e.message}`);
+    }
+    throw e;
+  }
+  t.flush();
+  progress({ id, status: 'Verifying Checksum', layer: true });
+  progress({ id, status: 'Download complete', layer: true });
+  tap.end();
+  await unpack;
+  progress({ id, status: 'Extracting', layer: true, current: desc.size, total: desc.size });
+  progress({ id, status: 'Pull complete', layer: true });
+  return true;
 }
 
 async function downloadLayer(content: ContentStore, repo: RepositoryClient, desc: Descriptor, progress: ProgressSink, signal?: AbortSignal): Promise<void> {

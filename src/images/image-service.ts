@@ -408,7 +408,11 @@ export class ImageService {
       const report: RemoveReportItem[] = [];
       if (!byId) {
         const ref = refKey(parseReference(nameOrId));
-        const lastRef = refs.length <= 1;
+        // As Docker: when a tag goes and only digest references of its repository remain, they go too.
+        const removed = parseReference(ref);
+        const others = refs.filter((r) => r !== ref);
+        const digestsToo = removed.digest === undefined && others.length > 0 && others.every((r) => r.startsWith(`${removed.domain}/${removed.path}@`)) ? others : [];
+        const lastRef = others.length === digestsToo.length;
         const user = users[0];
         if (lastRef && user !== undefined && opts.force !== true) {
           throw conflict(`conflict: unable to remove repository reference "${nameOrId}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${short(id)}`);
@@ -417,6 +421,12 @@ export class ImageService {
         const name = familiarString(parseReference(ref));
         report.push({ untagged: name });
         this.events.publish('image', 'untag', id, { name });
+        if (lastRef && !users.some((u) => u.running) && (users.length === 0 || opts.force === true)) {
+          for (const r of digestsToo) {
+            await this.store.deleteRef(r);
+            report.push({ untagged: familiarString(parseReference(r)) });
+          }
+        }
         // Forced, an image only running containers use stays (untagged); stopped ones do not hold it.
         if (!lastRef || users.some((u) => u.running) || (users.length > 0 && opts.force !== true)) return report;
       } else {

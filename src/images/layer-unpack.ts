@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Transform, Writable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
@@ -13,21 +13,26 @@ import { decompressed } from './decompress.js';
  * `onBytes` gets the count of blob bytes read so far.
  */
 export async function unpackBlob(content: ContentStore, snapshots: Snapshotter, blob: Digest, diffId: Digest, parent: Digest | undefined, onBytes: (n: number) => void, signal?: AbortSignal): Promise<{ chainId: Digest; size: number }> {
+  let read = 0;
+  const stream = content.readStream(blob);
+  const counter = new Transform({
+    transform(c: Buffer, _enc, cb): void {
+      read += c.length;
+      onBytes(read);
+      cb(null, c);
+    },
+  });
+  stream.on('error', (e) => counter.destroy(e));
+  return unpackStream(snapshots, stream.pipe(counter), blob, diffId, parent, signal);
+}
+
+/** Unpacks a layer from a stream of its blob's bytes (a download in progress, or the stored blob). */
+export async function unpackStream(snapshots: Snapshotter, source: Readable, blob: Digest, diffId: Digest, parent: Digest | undefined, signal?: AbortSignal): Promise<{ chainId: Digest; size: number }> {
   const apply = await snapshots.applyLayer(parent);
   const hash = createHash('sha256');
   let size = 0;
-  let read = 0;
   try {
-    const stream = content.readStream(blob);
-    const counter = new Transform({
-      transform(c: Buffer, _enc, cb): void {
-        read += c.length;
-        onBytes(read);
-        cb(null, c);
-      },
-    });
-    stream.on('error', (e) => counter.destroy(e));
-    const tar = await decompressed(stream.pipe(counter));
+    const tar = await decompressed(source);
     const sink = new Writable({
       write(chunk: Buffer, _enc, cb): void {
         hash.update(chunk);

@@ -182,11 +182,15 @@ export class RegistrySession {
       return await this.rawSend(method, url, opts, authorization);
     } catch (e: unknown) {
       // A registry allowed plain HTTP that answered TLS with plain text: use HTTP from now on.
-      if (!this.schemeSettled && this.endpoint.httpFallback && url.protocol === 'https:' && url.origin === new URL(this.baseUrl).origin && (isNotTls(e) || errnoCode(e) === 'ECONNRESET')) {
+      // (Requests sent in parallel before the switch fail the same way: they follow it.)
+      const ours = this.endpoint.httpFallback && url.protocol === 'https:' && url.host === new URL(this.baseUrl).host;
+      const switched = this.baseUrl.startsWith('http:');
+      if (ours && (switched || (!this.schemeSettled && (isNotTls(e) || errnoCode(e) === 'ECONNRESET')))) {
         this.baseUrl = this.baseUrl.replace(/^https:/, 'http:');
         this.schemeSettled = true;
-        url.protocol = 'http:';
-        return this.rawSend(method, url, opts, authorization);
+        const plain = new URL(url);
+        plain.protocol = 'http:';
+        return this.rawSend(method, plain, opts, authorization);
       }
       throw connectionError(method, url, e);
     }
