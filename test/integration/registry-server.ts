@@ -4,7 +4,7 @@
  * here, or token auth through a small token service (below) that signs JWTs for it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSign, randomBytes } from 'node:crypto';
+import { createHash, createSign, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -165,6 +165,38 @@ export class RegistryServer {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     this.tokenServer = server;
     return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/token`;
+  }
+
+  /** Uploads a blob (monolithic) to `repo` over plain HTTP; its digest. */
+  async uploadBlob(repo: string, data: Buffer): Promise<string> {
+    const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+    const start = await this.http('POST', `/v2/${repo}/blobs/uploads/`);
+    if (start.status !== 202) throw new Error(`upload start: ${start.status} ${start.body}`);
+    const loc = new URL(start.location ?? '', `http://${this.host}`);
+    loc.searchParams.set('digest', digest);
+    const put = await this.http('PUT', loc.pathname + loc.search, data, 'application/octet-stream');
+    if (put.status !== 201) throw new Error(`upload: ${put.status} ${put.body}`);
+    return digest;
+  }
+
+  /** PUTs a manifest or index document under a tag or digest; its digest. */
+  async putManifest(repo: string, reference: string, mediaType: string, doc: unknown): Promise<{ digest: string; bytes: Buffer }> {
+    const bytes = Buffer.from(JSON.stringify(doc));
+    const put = await this.http('PUT', `/v2/${repo}/manifests/${reference}`, bytes, mediaType);
+    if (put.status !== 201) throw new Error(`manifest: ${put.status} ${put.body}`);
+    return { digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes };
+  }
+
+  private http(method: string, urlPath: string, body?: Buffer, contentType?: string): Promise<{ status: number; body: string; location: string | undefined }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: this.port, method, path: urlPath, headers: { ...(contentType !== undefined ? { 'Content-Type': contentType } : {}), 'Content-Length': String(body?.length ?? 0) } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => { text += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, location: res.headers.location }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   /** Writes the CA where a daemon's registry-certs-dir expects it for this registry. */
