@@ -63,6 +63,23 @@ export async function pullImage(deps: PullerDeps, ref: ImageReference, platform:
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
 }
 
+/** The tags of a repository, from the first endpoint that answers. */
+export async function listTags(registry: RegistryClient, ref: ImageReference, auth: AuthConfig, signal?: AbortSignal): Promise<string[]> {
+  let lastError: unknown;
+  for (const ep of await registry.endpoints(ref.domain, 'pull')) {
+    const handle = registry.open(ep, ref.path, auth, 'pull');
+    try {
+      return await handle.repository.listTags(signal);
+    } catch (e: unknown) {
+      if (!ep.mirror) throw pullError(e, ref);
+      lastError = e;
+    } finally {
+      handle.close();
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error(String(lastError));
+}
+
 async function pullFrom(deps: PullerDeps, repo: RepositoryClient, ref: ImageReference, platform: Platform, progress: ProgressSink, signal?: AbortSignal): Promise<PulledImage> {
   const tagOrDigest = ref.digest ?? ref.tag ?? 'latest';
   const top = await repo.getManifest(tagOrDigest, MANIFEST_ACCEPT, signal).catch((e: unknown) => { throw pullError(e, ref); });

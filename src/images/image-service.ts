@@ -14,7 +14,7 @@ import { applyChanges } from './import-changes.js';
 import { familiarName, familiarString, parseReference, withTag, type ImageReference } from '../reference/image-reference.js';
 import type { AuthConfig } from '../registry/auth-config.js';
 import type { RegistryClient } from '../registry/registry-client.js';
-import { pullImage } from './image-puller.js';
+import { listTags, pullImage } from './image-puller.js';
 import { manifestFor, pushImage } from './image-pusher.js';
 import { readArchive, writeArchive } from './image-archive.js';
 import { unpackBlob } from './layer-unpack.js';
@@ -107,10 +107,29 @@ export class ImageService {
    * Pulls `reference` (with `tag`, a tag or a digest) from its registry. Layers are fetched
    * and unpacked first; the image record and its references are written last.
    */
-  async pull(opts: PullOptions, progress: ProgressSink): Promise<Digest> {
+  async pull(opts: PullOptions, progress: ProgressSink): Promise<void> {
     const registry = this.needRegistry();
-    const ref = pullReference(opts.reference, opts.tag);
     const platform = opts.platform !== undefined && opts.platform !== '' ? parsePlatform(opts.platform, hostArchitecture()) : { os: 'linux', architecture: hostArchitecture() };
+    const named = parseReference(opts.reference);
+    if ((opts.tag === undefined || opts.tag === '') && named.tag === undefined && named.digest === undefined) {
+      // No tag at all: every tag of the repository (`docker pull --all-tags`).
+      const tags = await listTags(registry, named, opts.auth, opts.signal);
+      let changed = false;
+      for (const t of tags) {
+        const r = await this.pullOne(registry, { ...named, tag: t }, platform, opts, progress);
+        changed ||= r.changed;
+        progress({ status: `Digest: ${r.repoDigest}` });
+      }
+      progress({ status: `Status: ${changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(named)}` });
+      return;
+    }
+    const ref = pullReference(opts.reference, opts.tag);
+    const r = await this.pullOne(registry, ref, platform, opts, progress);
+    progress({ status: `Digest: ${r.repoDigest}` });
+    progress({ status: `Status: ${r.changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarString(ref)}` });
+  }
+
+  private async pullOne(registry: RegistryClient, ref: ImageReference, platform: { os: string; architecture: string; variant?: string }, opts: PullOptions, progress: ProgressSink): Promise<{ changed: boolean; repoDigest: Digest }> {
     const pulled = await pullImage({ registry, content: this.content, snapshots: this.snapshots, pendingChains: this.pendingChains }, ref, platform, opts.auth, progress, opts.signal);
     const chains = chainIds(pulled.config.rootfs.diff_ids);
     const name = familiarString(ref);
@@ -137,9 +156,7 @@ export class ImageService {
         for (const c of chains) this.pendingChains.delete(c);
       }
     });
-    progress({ status: `Digest: ${pulled.repoDigest}` });
-    progress({ status: `Status: ${pulled.downloaded || updated ? 'Downloaded newer image' : 'Image is up to date'} for ${name}` });
-    return pulled.configDigest;
+    return { changed: pulled.downloaded || updated, repoDigest: pulled.repoDigest };
   }
 
   /** Pushes `name` (one tag, or every tag of the repository when `tag` is not given). */

@@ -120,6 +120,28 @@ export class RepositoryClient {
     throw new EngineError('unavailable', `failed to download ${digest} after ${RETRIES} attempts: ${lastError instanceof Error ? lastError.message : String(lastError)}`, { cause: lastError });
   }
 
+  /** The repository's tags (`GET /v2/<name>/tags/list`, following `Link` pages). */
+  async listTags(signal?: AbortSignal): Promise<string[]> {
+    const tags: string[] = [];
+    let next: string | undefined = this.path('tags/list');
+    for (let page = 0; next !== undefined && page < 100; page++) {
+      const res = await this.session.send('GET', next, { scopes: this.scopes, ...(signal !== undefined ? { signal } : {}) });
+      if (res.statusCode !== 200) throw registryError(res.statusCode ?? 500, await drain(res), this.session.endpoint.host);
+      const text = (await readLimitedBuffer(res, 16 * 1024 * 1024)).toString('utf8');
+      let v: unknown;
+      try {
+        v = JSON.parse(text);
+      } catch {
+        throw invalidArgument('invalid tag list from the registry');
+      }
+      const list = (typeof v === 'object' && v !== null ? (v as { tags?: unknown }).tags : undefined);
+      if (Array.isArray(list)) for (const t of list) if (typeof t === 'string' && /^[\w][\w.-]{0,127}$/.test(t)) tags.push(t);
+      const link = res.headers.link;
+      next = typeof link === 'string' ? /<([^>]+)>;\s*rel="?next"?/.exec(link)?.[1] : undefined;
+    }
+    return tags;
+  }
+
   /** Whether the registry has the blob in this repository (HEAD). */
   async blobExists(digest: Digest, signal?: AbortSignal): Promise<boolean> {
     const res = await this.session.send('HEAD', this.path(`blobs/${digest}`), { scopes: this.scopes, ...(signal !== undefined ? { signal } : {}) });

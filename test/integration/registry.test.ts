@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { TestDaemon } from './harness.js';
+import { eventually, TestDaemon } from './harness.js';
 import { RegistryServer } from './registry-server.js';
 
 const DIGEST = /sha256:[0-9a-f]{64}/;
@@ -93,6 +93,21 @@ describe('registry: anonymous push and pull', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /: Mounted from it\/busybox\n/);
     assert.equal(pushedDigest(r.stdout), digest);
+  });
+
+  it('pull --all-tags fetches every tag of the repository', async () => {
+    assert.equal((await d.berth(['tag', 'busybox', `${reg.host}/it/busybox:2`])).code, 0);
+    assert.equal((await d.berth(['push', `${reg.host}/it/busybox:2`])).code, 0);
+    const r = await fresh.berth(['pull', '-a', `${reg.host}/it/busybox`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^1: Pulling from it\/busybox$/m);
+    assert.match(r.stdout, /^2: Pulling from it\/busybox$/m);
+    assert.match(r.stdout, new RegExp(`Status: (Downloaded newer image|Image is up to date) for ${reg.host}/it/busybox\n$`));
+    const tags = await fresh.berth(['images', '--format', '{{.Repository}} {{.Tag}}']);
+    assert.deepEqual(tags.stdout.trim().split('\n').filter((l) => l.startsWith(`${reg.host}/it/busybox `)).sort(), [`${reg.host}/it/busybox 1`, `${reg.host}/it/busybox 2`]);
+    const bad = await fresh.berth(['pull', '-a', `${reg.host}/it/busybox:1`]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /tag can't be used with --all-tags\/-a/);
   });
 
   it('run of an image that is not there pulls it first, as docker does', async () => {
@@ -222,5 +237,91 @@ describe('registry: broken connections and bad content', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /failed to verify layer sha256:[0-9a-f]{64}: digest mismatch/);
     assert.equal((await fresh.berth(['image', 'inspect', name])).code, 1, 'no image was recorded');
+  });
+});
+
+describe('registry: a pull interrupted by a killed daemon', () => {
+  let reg: RegistryServer;
+  let d: TestDaemon;
+  let fresh: TestDaemon;
+  let proxy: http.Server;
+  let proxyHost: string;
+  let stallDigest = '';
+  const blobRequests = new Map<string, number>();
+  before(async () => {
+    reg = await RegistryServer.start();
+    d = await TestDaemon.start({ busybox: true });
+    fresh = await TestDaemon.start({ busybox: false });
+    // A proxy that counts blob downloads and can hold one blob's download forever.
+    proxy = http.createServer((req, res) => {
+      const m = /\/blobs\/(sha256:[0-9a-f]{64})/.exec(req.url ?? '');
+      if (req.method === 'GET' && m !== null) {
+        const digest = m[1] ?? '';
+        blobRequests.set(digest, (blobRequests.get(digest) ?? 0) + 1);
+        if (digest === stallDigest) return; // never answered
+      }
+      const up = http.request({ host: '127.0.0.1', port: reg.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
+        res.writeHead(ur.statusCode ?? 500, ur.headers);
+        ur.pipe(res);
+      });
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    proxyHost = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+  });
+  after(async () => {
+    proxy?.closeAllConnections();
+    await new Promise((r) => proxy?.close(r));
+    await d?.cleanup();
+    await fresh?.cleanup();
+    await reg?.stop();
+  });
+
+  it('leaves no image, and the retry completes reusing the verified blobs', async () => {
+    // Two layers: busybox, then a layer of its own.
+    const dir = path.join(d.root, 'second');
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, 'payload'), Buffer.alloc(300_000, 7));
+    const { exec } = await import('./harness.js');
+    const layer2 = path.join(d.root, 'layer2.tar');
+    assert.equal((await exec('tar', ['-cf', layer2, '-C', dir, 'payload'])).code, 0);
+    const { createHash } = await import('node:crypto');
+    const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+    const { BUSYBOX_TAR } = await import('./harness.js');
+    const a = await fs.readFile(BUSYBOX_TAR);
+    const b = await fs.readFile(layer2);
+    const arch = path.join(d.root, 'two-layers');
+    await fs.mkdir(path.join(arch, 'a'), { recursive: true });
+    await fs.mkdir(path.join(arch, 'b'), { recursive: true });
+    await fs.writeFile(path.join(arch, 'a', 'layer.tar'), a);
+    await fs.writeFile(path.join(arch, 'b', 'layer.tar'), b);
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['sh'] }, rootfs: { type: 'layers', diff_ids: [`sha256:${sha(a)}`, `sha256:${sha(b)}`] } }));
+    await fs.writeFile(path.join(arch, `${sha(config)}.json`), config);
+    await fs.writeFile(path.join(arch, 'manifest.json'), JSON.stringify([{ Config: `${sha(config)}.json`, RepoTags: [`${reg.host}/it/two:1`], Layers: ['a/layer.tar', 'b/layer.tar'] }]));
+    const tar = path.join(d.root, 'two.tar');
+    assert.equal((await exec('tar', ['-cf', tar, '-C', arch, '.'])).code, 0);
+    assert.equal((await d.berth(['load', '-i', tar])).code, 0);
+    assert.equal((await d.berth(['push', `${reg.host}/it/two:1`])).code, 0);
+
+    stallDigest = `sha256:${sha(b)}`;
+    const name = `${proxyHost}/it/two:1`;
+    const pulling = fresh.berth(['pull', name], { timeoutMs: 60_000 });
+    await eventually(async () => (blobRequests.get(stallDigest) ?? 0) > 0 && (blobRequests.get(`sha256:${sha(a)}`) ?? 0) > 0, 20_000, 'both layers requested');
+    // Let the first layer land, then kill the daemon in the middle of the pull.
+    await new Promise((r) => setTimeout(r, 1500));
+    await fresh.stopDaemon('SIGKILL');
+    const killed = await pulling;
+    assert.notEqual(killed.code, 0);
+    stallDigest = '';
+    await fresh.launch();
+    assert.equal((await fresh.berth(['image', 'inspect', name])).code, 1, 'no half-pulled image');
+    assert.equal((await fresh.berth(['images', '-q'])).stdout, '');
+    const firstLayerFetches = blobRequests.get(`sha256:${sha(a)}`) ?? 0;
+    const retry = await fresh.berth(['pull', name]);
+    assert.equal(retry.code, 0, retry.stderr);
+    assert.equal(blobRequests.get(`sha256:${sha(a)}`) ?? 0, firstLayerFetches, 'the verified first layer was not downloaded again');
+    const run = await fresh.berth(['run', '--rm', name, 'sh', '-c', 'wc -c < /payload']);
+    assert.equal(run.stdout.trim(), '300000', run.stderr);
   });
 });
