@@ -220,3 +220,33 @@ export class RegistryServer {
     await fs.rm(this.root, { recursive: true, force: true });
   }
 }
+
+export interface ProxyHooks {
+  /** Called for each blob GET before it is forwarded; true: the hook answered (or will never answer). */
+  beforeBlob?(digest: string, res: http.ServerResponse): boolean;
+  /** Called with the registry's answer to a blob GET; true: the hook sends the body itself. */
+  blobResponse?(digest: string, upstream: http.IncomingMessage, res: http.ServerResponse): boolean;
+}
+
+/** An HTTP proxy in front of a registry (another "registry host" for the same storage), for fault injection. */
+export async function startProxy(reg: RegistryServer, hooks: ProxyHooks): Promise<{ host: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const digest = req.method === 'GET' ? /\/blobs\/(sha256:[0-9a-f]{64})/.exec(req.url ?? '')?.[1] : undefined;
+    if (digest !== undefined && hooks.beforeBlob?.(digest, res) === true) return;
+    const up = http.request({ host: '127.0.0.1', port: reg.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
+      res.writeHead(ur.statusCode ?? 500, ur.headers);
+      if (digest !== undefined && hooks.blobResponse?.(digest, ur, res) === true) return;
+      ur.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    host: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}

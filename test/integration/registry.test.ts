@@ -1,11 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { eventually, TestDaemon } from './harness.js';
-import { RegistryServer } from './registry-server.js';
+import { RegistryServer, startProxy } from './registry-server.js';
 
 const DIGEST = /sha256:[0-9a-f]{64}/;
 
@@ -152,7 +150,7 @@ describe('registry: broken connections and bad content', () => {
   let reg: RegistryServer;
   let d: TestDaemon;
   let fresh: TestDaemon;
-  let proxy: http.Server;
+  let proxy: { host: string; close(): Promise<void> };
   let proxyHost: string;
   let cutOnce = true;
   before(async () => {
@@ -160,35 +158,27 @@ describe('registry: broken connections and bad content', () => {
     d = await TestDaemon.start({ busybox: true });
     fresh = await TestDaemon.start({ busybox: false });
     // A proxy in front of the registry that breaks the first blob download half way.
-    proxy = http.createServer((req, res) => {
-      const up = http.request({ host: '127.0.0.1', port: reg.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-        res.writeHead(ur.statusCode ?? 500, ur.headers);
-        const isBlob = req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '') && Number(ur.headers['content-length'] ?? 0) > 100_000;
-        if (isBlob && cutOnce) {
-          cutOnce = false;
-          let sent = 0;
-          ur.on('data', (c: Buffer) => {
-            if (sent > 50_000) return;
-            sent += c.length;
-            res.write(c);
-            if (sent > 50_000) {
-              ur.destroy();
-              res.socket?.destroy();
-            }
-          });
-          return;
-        }
-        ur.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
+    proxy = await startProxy(reg, {
+      blobResponse: (_digest, ur, res) => {
+        if (!cutOnce || Number(ur.headers['content-length'] ?? 0) <= 100_000) return false;
+        cutOnce = false;
+        let sent = 0;
+        ur.on('data', (c: Buffer) => {
+          if (sent > 50_000) return;
+          sent += c.length;
+          res.write(c);
+          if (sent > 50_000) {
+            ur.destroy();
+            res.socket?.destroy();
+          }
+        });
+        return true;
+      },
     });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    proxyHost = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    proxyHost = proxy.host;
   });
   after(async () => {
-    proxy?.closeAllConnections();
-    await new Promise((r) => proxy?.close(r));
+    await proxy?.close();
     await d?.cleanup();
     await fresh?.cleanup();
     await reg?.stop();
@@ -244,7 +234,7 @@ describe('registry: a pull interrupted by a killed daemon', () => {
   let reg: RegistryServer;
   let d: TestDaemon;
   let fresh: TestDaemon;
-  let proxy: http.Server;
+  let proxy: { host: string; close(): Promise<void> };
   let proxyHost: string;
   let stallDigest = '';
   const blobRequests = new Map<string, number>();
@@ -253,26 +243,16 @@ describe('registry: a pull interrupted by a killed daemon', () => {
     d = await TestDaemon.start({ busybox: true });
     fresh = await TestDaemon.start({ busybox: false });
     // A proxy that counts blob downloads and can hold one blob's download forever.
-    proxy = http.createServer((req, res) => {
-      const m = /\/blobs\/(sha256:[0-9a-f]{64})/.exec(req.url ?? '');
-      if (req.method === 'GET' && m !== null) {
-        const digest = m[1] ?? '';
+    proxy = await startProxy(reg, {
+      beforeBlob: (digest) => {
         blobRequests.set(digest, (blobRequests.get(digest) ?? 0) + 1);
-        if (digest === stallDigest) return; // never answered
-      }
-      const up = http.request({ host: '127.0.0.1', port: reg.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-        res.writeHead(ur.statusCode ?? 500, ur.headers);
-        ur.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      req.pipe(up);
+        return digest === stallDigest; // never answered
+      },
     });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    proxyHost = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    proxyHost = proxy.host;
   });
   after(async () => {
-    proxy?.closeAllConnections();
-    await new Promise((r) => proxy?.close(r));
+    await proxy?.close();
     await d?.cleanup();
     await fresh?.cleanup();
     await reg?.stop();
