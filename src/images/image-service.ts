@@ -1,7 +1,7 @@
-import type { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
-import { conflict, invalidArgument, notFound, notImplemented } from '../engine-error.js';
+import { conflict, EngineError, invalidArgument, notFound, notImplemented } from '../engine-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { chainIds } from '../snapshots/chain-id.js';
@@ -18,7 +18,7 @@ import { listTags, pullImage } from './image-puller.js';
 import { manifestFor, pushImage } from './image-pusher.js';
 import { readArchive, writeArchive } from './image-archive.js';
 import { unpackBlob } from './layer-unpack.js';
-import type { ProgressSink } from './progress.js';
+import { throttledBytes, type ProgressSink } from './progress.js';
 import { matchImageFilters, matchReference, type ImageFilters } from './image-filters.js';
 
 export const LAYER_MEDIA_TYPE = 'application/vnd.oci.image.layer.v1.tar';
@@ -413,6 +413,39 @@ export class ImageService {
       this.events.publish('image', 'import', blob.digest, target === undefined ? {} : { name: familiarString(target) });
       return blob.digest;
     });
+  }
+
+  /** `import` of a tarball the daemon downloads (http or https), with Docker's progress lines. */
+  async importFromUrl(src: string, opts: ImportOptions, progress: ProgressSink, signal?: AbortSignal): Promise<Digest> {
+    const text = src.includes('://') ? src : `http://${src}`;
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw invalidArgument(`invalid URL: ${src}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidArgument(`unsupported URL scheme ${url.protocol.replace(/:$/, '')}: only http and https`);
+    let res: Response;
+    try {
+      res = await fetch(url, signal !== undefined ? { signal } : {});
+    } catch (e: unknown) {
+      throw new EngineError('unavailable', `Get "${url.toString()}": ${e instanceof Error && e.cause instanceof Error ? e.cause.message : String(e)}`, { cause: e });
+    }
+    if (!res.ok || res.body === null) throw invalidArgument(`Get "${url.toString()}": bad status ${res.status} ${res.statusText}`);
+    progress({ status: `Downloading from ${url.toString()}` });
+    const total = Number(res.headers.get('content-length') ?? 0);
+    let n = 0;
+    const t = throttledBytes((c) => progress({ status: 'Importing', layer: true, current: c, total }));
+    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream).pipe(new Transform({
+      transform(chunk: Buffer, _enc, cb): void {
+        n += chunk.length;
+        t.update(n);
+        cb(null, chunk);
+      },
+    }));
+    const id = await this.import(body, opts);
+    t.flush();
+    return id;
   }
 
   async remove(nameOrId: string, opts: { force?: boolean; noPrune?: boolean } = {}): Promise<RemoveReportItem[]> {

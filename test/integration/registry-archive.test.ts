@@ -2,6 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BUSYBOX_TAR, exec, TestDaemon } from './harness.js';
@@ -85,6 +87,32 @@ describe('save and load (Docker 25 archives and older ones)', () => {
     assert.equal((await other.berth(['image', 'inspect', '-f', '{{.Id}}', 'legacy:1'])).stdout.trim(), `sha256:${sha256(config)}`);
     const run = await other.berth(['run', '--rm', 'legacy:1', 'echo', 'legacy']);
     assert.equal(run.stdout, 'legacy\n', run.stderr);
+  });
+
+  it('import from a URL: the daemon downloads the tarball (berth and docker CLIs)', async () => {
+    const tarball = await fs.readFile(BUSYBOX_TAR);
+    const server = http.createServer((req, res) => {
+      if (req.url === '/busybox.tar') res.writeHead(200, { 'Content-Length': String(tarball.length) }).end(tarball);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const r = await other.berth(['import', '--change', 'CMD ["sh"]', `${base}/busybox.tar`, 'from-url:1']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^Downloading from ${base}/busybox.tar\n`));
+      assert.match(r.stdout, /sha256:[0-9a-f]{64}\n$/);
+      const run = await other.berth(['run', '--rm', 'from-url:1', 'echo', 'from a url']);
+      assert.equal(run.stdout, 'from a url\n', run.stderr);
+      const viaDocker = await other.docker(['import', `${base}/busybox.tar`, 'from-url:2']);
+      assert.equal(viaDocker.code, 0, viaDocker.stderr);
+      assert.match(viaDocker.stdout, /sha256:[0-9a-f]{64}/);
+      const missing = await other.berth(['import', `${base}/nope.tar`]);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /bad status 404/);
+    } finally {
+      server.close();
+    }
   });
 
   it('hostile archives: paths climbing out, wrong diffIDs and garbage are refused and leave nothing', async () => {

@@ -1,6 +1,6 @@
 import type { ImageService } from '../../images/image-service.js';
 import { validateImageFilters } from '../../images/image-filters.js';
-import { invalidArgument, notImplemented } from '../../engine-error.js';
+import { invalidArgument } from '../../engine-error.js';
 import { historyJson, imageInspectJson, imageListJson, removeReportJson } from '../convert/image-json.js';
 import type { Router } from '../router.js';
 import type { Readable } from 'node:stream';
@@ -25,7 +25,7 @@ function header(ctx: RequestContext, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'import' | 'prune' | 'pull' | 'push' | 'login' | 'save' | 'load'>;
+type ImageBackend = Pick<ImageService, 'list' | 'inspect' | 'history' | 'tag' | 'remove' | 'import' | 'prune' | 'pull' | 'push' | 'login' | 'save' | 'load' | 'importFromUrl'>;
 
 /** Runs a streamed operation: errors before the first message are normal error responses. */
 async function streamed(ctx: RequestContext, run: (stream: ProgressStream) => Promise<void>): Promise<void> {
@@ -66,18 +66,25 @@ export function imageRoutes(router: Router, svc: ImageBackend): void {
         }
         throw invalidArgument('either fromSrc or fromImage must be given');
       }
-      if (fromSrc !== '-') throw notImplemented('importing from a URL is not supported yet');
       const repo = ctx.query('repo');
       const tag = ctx.query('tag');
       const message = ctx.query('message');
       const platform = ctx.query('platform');
-      const id = await svc.import(ctx.req, {
+      const opts = {
         changes: ctx.queryAll('changes'),
         ...(repo !== undefined ? { repo } : {}),
         ...(tag !== undefined ? { tag } : {}),
         ...(message !== undefined ? { message } : {}),
         ...(platform !== undefined ? { platform } : {}),
-      });
+      };
+      if (fromSrc !== '-') {
+        await streamed(ctx, async (stream) => {
+          const id = await svc.importFromUrl(fromSrc, opts, stream.write, ctx.signal);
+          stream.write({ status: id });
+        });
+        return;
+      }
+      const id = await svc.import(ctx.req, opts);
       const res = ctx.res;
       if (res === undefined) return;
       res.writeHead(200, { 'Content-Type': 'application/json' });
