@@ -98,6 +98,26 @@ describe('RegistrySession', () => {
     }
   });
 
+  test('credentials never go to another host that a Location or redirect names', async () => {
+    const seen: Array<string | undefined> = [];
+    const other = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(201).end();
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    const s = new RegistrySession({ ...endpoint, baseUrl: `http://127.0.0.1:${fake.port()}` }, { username: 'alice', password: 'pw' });
+    try {
+      await drain(await s.send('GET', '/v2/lib/app/manifests/1', { scopes: ['repository:lib/app:pull'] }));
+      const res = await s.send('PUT', `http://localhost:${(other.address() as AddressInfo).port}/upload?digest=x`, { scopes: ['repository:lib/app:pull'], body: () => Buffer.from('data') });
+      await drain(res);
+      assert.equal(res.statusCode, 201);
+      assert.deepEqual(seen, [undefined]);
+    } finally {
+      s.close();
+      other.close();
+    }
+  });
+
   test('a token realm over plain HTTP on another host is refused', async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="http://auth.example.com/token",service="x"' }).end();

@@ -18,6 +18,8 @@ export interface SendOptions {
   /** Scopes the request needs ("repository:app:pull"). */
   readonly scopes: readonly string[];
   readonly signal?: AbortSignal;
+  /** A token request: its credentials go to the realm's host. */
+  readonly toRealm?: boolean;
 }
 
 interface CachedToken {
@@ -147,14 +149,14 @@ export class RegistrySession {
       if (service !== undefined) form.set('service', service);
       if (scopes.length > 0) form.set('scope', scopes.join(' '));
       const body = Buffer.from(form.toString());
-      res = await this.sendOnce('POST', url, { scopes: [], body: () => body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length) } }, undefined);
+      res = await this.sendOnce('POST', url, { scopes: [], toRealm: true, body: () => body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length) } }, undefined);
     } else {
       if (service !== undefined) url.searchParams.set('service', service);
       for (const s of scopes) url.searchParams.append('scope', s);
       if (this.auth.username !== undefined) url.searchParams.set('account', this.auth.username);
       const basic = hasCredentials(this.auth) && this.auth.username !== undefined
         ? `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password ?? ''}`).toString('base64')}` : undefined;
-      res = await this.sendOnce('GET', url, { scopes: [] }, basic);
+      res = await this.sendOnce('GET', url, { scopes: [], toRealm: true }, basic);
     }
     const text = await readLimited(res, 1024 * 1024);
     if (res.statusCode !== 200) {
@@ -200,7 +202,8 @@ export class RegistrySession {
     const sameOrigin = url.origin === new URL(this.baseUrl).origin;
     const isHttps = url.protocol === 'https:';
     const headers: Record<string, string> = { 'User-Agent': USER_AGENT, ...(opts.headers ?? {}) };
-    if (authorization !== undefined) headers['Authorization'] = authorization;
+    // Credentials only ever go to the registry itself (or its token realm), never to a host a Location names.
+    if (authorization !== undefined && (url.host === new URL(this.baseUrl).host || opts.toRealm === true)) headers['Authorization'] = authorization;
     const body = opts.body?.();
     if (Buffer.isBuffer(body)) headers['Content-Length'] = String(body.length);
     else if (body === undefined && (method === 'PUT' || method === 'POST' || method === 'PATCH') && headers['Content-Length'] === undefined) headers['Content-Length'] = '0';
