@@ -12,6 +12,7 @@ import { shortId, throttledBytes, type ProgressSink } from './progress.js';
 
 /** Layers uploaded at once (dockerd's max-concurrent-uploads). */
 const CONCURRENT_UPLOADS = 5;
+const UPLOAD_ATTEMPTS = 3;
 
 export interface PusherDeps {
   readonly registry: RegistryClient;
@@ -128,12 +129,24 @@ async function pushLayer(deps: PusherDeps, repo: RepositoryClient, layer: LayerR
     location = r.location;
     break;
   }
-  location ??= await repo.startUpload(signal);
   const t = throttledBytes((n) => progress({ id, status: 'Pushing', layer: true, current: n, total: layer.size }));
-  await repo.upload(location, {
-    digest: layer.digest, size: layer.size,
-    open: (start, end) => deps.content.readStream(layer.digest, { start, end }),
-  }, (n) => t.update(n), signal);
+  // A broken connection restarts the upload in a new session (a few times).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      location ??= await repo.startUpload(signal);
+      await repo.upload(location, {
+        digest: layer.digest, size: layer.size,
+        open: (start, end) => deps.content.readStream(layer.digest, { start, end }),
+      }, (n) => t.update(n), signal);
+      break;
+    } catch (e: unknown) {
+      const broken = !(e instanceof EngineError) || e.kind === 'unavailable';
+      if (!broken || attempt >= UPLOAD_ATTEMPTS || signal?.aborted === true) throw e;
+      location = undefined;
+      progress({ id, status: `Retrying in ${attempt} second${attempt > 1 ? 's' : ''}`, layer: true });
+      await new Promise((r) => setTimeout(r, attempt * 1000));
+    }
+  }
   t.flush();
   progress({ id, status: 'Pushed', layer: true });
 }

@@ -222,6 +222,8 @@ export class RegistryServer {
 }
 
 export interface ProxyHooks {
+  /** Called for every request first; true: the hook took it over. */
+  beforeRequest?(req: http.IncomingMessage, res: http.ServerResponse): boolean;
   /** Called for each blob GET before it is forwarded; true: the hook answered (or will never answer). */
   beforeBlob?(digest: string, res: http.ServerResponse): boolean;
   /** Called with the registry's answer to a blob GET; true: the hook sends the body itself. */
@@ -231,6 +233,7 @@ export interface ProxyHooks {
 /** An HTTP proxy in front of a registry (another "registry host" for the same storage), for fault injection. */
 export async function startProxy(reg: RegistryServer, hooks: ProxyHooks): Promise<{ host: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
+    if (hooks.beforeRequest?.(req, res) === true) return;
     const digest = req.method === 'GET' ? /\/blobs\/(sha256:[0-9a-f]{64})/.exec(req.url ?? '')?.[1] : undefined;
     if (digest !== undefined && hooks.beforeBlob?.(digest, res) === true) return;
     const up = http.request({ host: '127.0.0.1', port: reg.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {

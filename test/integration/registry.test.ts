@@ -196,6 +196,37 @@ describe('registry: broken connections and bad content', () => {
     assert.equal(run.stdout, 'whole\n', run.stderr);
   });
 
+  it('a push whose upload connection breaks is retried and completes', async () => {
+    let broken = 0;
+    const flaky = await startProxy(reg, {
+      beforeRequest: (req) => {
+        if ((req.method === 'PUT' || req.method === 'PATCH') && Number(req.headers['content-length'] ?? 0) > 100_000 && broken === 0) {
+          broken++;
+          let got = 0;
+          req.on('data', (c: Buffer) => {
+            got += c.length;
+            if (got > 30_000) req.socket.destroy();
+          });
+          return true;
+        }
+        return false;
+      },
+    });
+    try {
+      const name = `${flaky.host}/it/flaky:1`;
+      assert.equal((await d.berth(['tag', 'busybox', name])).code, 0);
+      const r = await d.berth(['push', name]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(broken, 1, 'an upload was broken');
+      assert.match(r.stdout, /Retrying in 1 second/);
+      assert.match(r.stdout, /: Pushed\n/);
+      const pull = await fresh.berth(['pull', `${reg.host}/it/flaky:1`]);
+      assert.equal(pull.code, 0, pull.stderr);
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('a layer whose bytes do not match its digest is refused and leaves no image', async () => {
     const name = `${reg.host}/it/corrupt:1`;
     // An image of its own: busybox plus a file.
