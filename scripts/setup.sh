@@ -11,7 +11,7 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 
 packages=(runc crun conmon containernetworking-plugins iptables iproute2 busybox-static mmdebstrap
   debootstrap tini procps uidmap xz-utils bzip2 zstd tar util-linux ca-certificates)
-[ "${BERTH_SETUP_TEST_TOOLS:-0}" = 1 ] && packages+=(tmux)
+[ "${BERTH_SETUP_TEST_TOOLS:-0}" = 1 ] && packages+=(tmux docker-registry apache2-utils openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

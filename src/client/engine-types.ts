@@ -143,6 +143,7 @@ export interface JsonStreamMessage {
   id?: string;
   stream?: string;
   progress?: string;
+  progressDetail?: { current?: number; total?: number };
   error?: string;
   errorDetail?: { code?: number; message?: string };
   aux?: unknown;

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { errnoCode, invalidArgument } from '../engine-error.js';
+import { DEFAULT_CERTS_DIR, type RegistryOptions } from '../registry/registry-hosts.js';
 
 export interface DaemonConfig {
   readonly hosts: readonly string[];
@@ -16,6 +17,8 @@ export interface DaemonConfig {
   readonly bip: string | undefined;
   /** daemon.json default-address-pools: where networks without a subnet get one. */
   readonly addressPools: ReadonlyArray<{ readonly base: string; readonly size: number }>;
+  /** daemon.json insecure-registries, registry-mirrors, and where per-registry certificates are (registry-certs-dir). */
+  readonly registry: RegistryOptions;
 }
 
 export const DEFAULT_SOCKET = 'unix:///run/berth/berth.sock';
@@ -27,7 +30,7 @@ const FILE_KEYS: Readonly<Record<string, string>> = {
   pidfile: 'pidfile', 'log-opts': '', 'log-driver': '', runtimes: '', 'log-level': 'log-level',
   // Accepted now, used by later parts of berth (networking, registries):
   bip: 'bip', bridge: 'bridge', 'default-address-pools': '', 'insecure-registries': '', 'registry-mirrors': '', dns: '', 'dns-search': '',
-  'dns-opts': '', 'live-restore': '', 'storage-driver': '', 'userns-remap': '', 'default-ulimits': '', features: '',
+  'dns-opts': '', 'registry-certs-dir': '', 'live-restore': '', 'storage-driver': '', 'userns-remap': '', 'default-ulimits': '', features: '',
 };
 
 const OPTIONS = {
@@ -104,6 +107,14 @@ export async function loadDaemonConfig(argv: readonly string[]): Promise<DaemonC
     bridge: flags.bridge ?? str('bridge') ?? 'berth0',
     bip: flags.bip ?? str('bip'),
     addressPools: parsePools(file['default-address-pools']),
+    registry: {
+      insecureRegistries: stringList(file, 'insecure-registries'),
+      mirrors: stringList(file, 'registry-mirrors').map((m) => {
+        if (!/^https?:\/\/[^/]+\/?$/.test(m)) throw invalidArgument(`invalid mirror: "${m}" is not a valid URI`);
+        return m.replace(/\/+$/, '');
+      }),
+      certsDir: str('registry-certs-dir') ?? DEFAULT_CERTS_DIR,
+    },
   };
 }
 
@@ -127,6 +138,13 @@ async function readConfigFile(file: string, explicit: boolean): Promise<Record<s
     throw invalidArgument(`the following directives don't match any configuration option: ${unknown.join(', ')}`);
   }
   return v as Record<string, unknown>;
+}
+
+function stringList(file: Record<string, unknown>, key: string): string[] {
+  const v = file[key];
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw invalidArgument(`${key} must be a list of strings`);
+  return v as string[];
 }
 
 function parsePools(v: unknown): Array<{ base: string; size: number }> {

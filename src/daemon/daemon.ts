@@ -29,6 +29,7 @@ import { EngineError, errnoCode, invalidArgument } from '../engine-error.js';
 import { EventBus } from '../events/event-bus.js';
 import { ImageService } from '../images/image-service.js';
 import { ImageStore } from '../images/image-store.js';
+import { RegistryClient } from '../registry/registry-client.js';
 import { ConmonRuntime } from '../runtime/conmon-runtime.js';
 import { detectCgroups, findExecutable, selectRuntime } from '../runtime/runtime-select.js';
 import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
@@ -102,7 +103,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   // The two services need each other (an image in use cannot be removed; a
   // container is made from an image): each gets a narrow view of the other.
   let containers: ContainerService | undefined;
-  const images = new ImageService(imageStore, content, snapshots, events, (id) => containers?.usersOfImage(id) ?? []);
+  const images = new ImageService(imageStore, content, snapshots, events, (id) => containers?.usersOfImage(id) ?? [], new RegistryClient(cfg.registry));
   const imageLookup: ImageLookup = {
     resolveForContainer: (nameOrId) => {
       const image = images.resolve(nameOrId);

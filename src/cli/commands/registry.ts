@@ -39,7 +39,11 @@ const IMAGE: readonly Entry[] = [
   { name: 'inspect', description: 'Display detailed information on one or more images', load: () => load(import('./image-inspect.js')) },
   { name: 'ls', aliases: ['images', 'list'], description: 'List images', load: () => load(import('./image-ls.js')) },
   { name: 'prune', description: 'Remove unused images', load: () => load(import('./image-prune.js')) },
+  { name: 'load', description: 'Load an image from a tar archive or STDIN', load: () => load(import('./image-load.js')) },
+  { name: 'pull', description: 'Download an image from a registry', load: () => load(import('./image-pull.js')) },
+  { name: 'push', description: 'Upload an image to a registry', load: () => load(import('./image-push.js')) },
   { name: 'rm', aliases: ['rmi', 'remove'], description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
+  { name: 'save', description: 'Save one or more images to a tar archive (streamed to STDOUT by default)', load: () => load(import('./image-save.js')) },
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
 ];
 
@@ -101,6 +105,12 @@ const TOP: readonly Entry[] = [
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
   { name: 'history', description: 'Show the history of an image', load: () => load(import('./image-history.js')) },
+  { name: 'pull', description: 'Download an image from a registry', load: () => load(import('./image-pull.js')) },
+  { name: 'push', description: 'Upload an image to a registry', load: () => load(import('./image-push.js')) },
+  { name: 'login', description: 'Authenticate to a registry', load: () => load(import('./login.js')) },
+  { name: 'logout', description: 'Log out from a registry', load: () => load(import('./logout.js')) },
+  { name: 'save', description: 'Save one or more images to a tar archive (streamed to STDOUT by default)', load: () => load(import('./image-save.js')) },
+  { name: 'load', description: 'Load an image from a tar archive or STDIN', load: () => load(import('./image-load.js')) },
 ];
 
 export type Found =
