@@ -10,6 +10,10 @@ import { imageRoutes } from '../api/routes/images.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { archiveRoutes } from '../api/routes/archive.js';
+import { buildRoutes } from '../api/routes/build.js';
+import { BuildCache } from '../build/build-cache.js';
+import { BuildService } from '../build/build-service.js';
+import { ContainerStepRunner, TransientImages } from '../build/container-step-runner.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import { VolumeStore } from '../volumes/volume-store.js';
 import { systemRoutes } from '../api/routes/system.js';
@@ -98,8 +102,15 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   // container is made from an image): each gets a narrow view of the other.
   let containers: ContainerService | undefined;
   const images = new ImageService(imageStore, content, snapshots, events, (id) => containers?.usersOfImage(id) ?? []);
+  // Build steps run in containers made from states that are not images (yet).
+  const transientImages = new TransientImages();
+  const buildCache = new BuildCache(path.join(cfg.dataRoot, 'build', 'cache'), content, snapshots);
+  await buildCache.load();
+  images.setRetainer(() => buildCache.retained());
   const imageLookup: ImageLookup = {
     resolveForContainer: (nameOrId) => {
+      const transient = transientImages.get(nameOrId);
+      if (transient !== undefined) return transient;
       const image = images.resolve(nameOrId);
       return { id: image.record.id, defaults: image.config.config ?? {}, topChainId: images.topChainId(image) };
     },
@@ -135,6 +146,26 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   await containerService.recover();
   await networks.sweepNamespaces((id) => containerStore.get(id)?.state.network !== undefined);
 
+  const builder = new BuildService({
+    images: {
+      find: (nameOrId) => {
+        const image = images.find(nameOrId);
+        return image === undefined ? undefined : { id: image.record.id, config: image.config, layers: image.record.layers };
+      },
+      validateTag: (tag) => images.validateTag(tag),
+      createImage: (config, layers, tags) => images.createImage(config, layers, tags),
+      tag: async (id, tags) => { for (const t of tags) await images.tag(id, t, undefined); },
+      imageBlobs: () => images.imageBlobs(),
+      collectGarbage: () => images.collectGarbage(),
+    },
+    content,
+    snapshots,
+    runner: new ContainerStepRunner(containerService, transientImages, (id) => snapshots.upperDir(id)),
+    cache: buildCache,
+    root: path.join(cfg.dataRoot, 'build'),
+  });
+  await builder.recover();
+
   const router = new Router();
   systemRoutes(router, {
     version: BERTH_VERSION,
@@ -160,6 +191,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   networkRoutes(router, networks, containerService);
   volumeRoutes(router, volumes);
   archiveRoutes(router, containerService);
+  buildRoutes(router, builder);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();

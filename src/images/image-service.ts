@@ -9,7 +9,7 @@ import { Mutex } from '../sync/mutex.js';
 import { decompressed } from './decompress.js';
 import { parsePlatform } from './platform.js';
 import type { ContainerDefaults, HistoryEntry, ImageConfig } from './image-config.js';
-import type { Image, ImageStore } from './image-store.js';
+import type { Image, ImageStore, LayerRef } from './image-store.js';
 import { applyChanges } from './import-changes.js';
 import { familiarString, parseReference, type ImageReference } from '../reference/image-reference.js';
 import { matchImageFilters, matchReference, type ImageFilters } from './image-filters.js';
@@ -67,6 +67,8 @@ export class ImageService {
   private readonly lock = new Mutex();
   /** Layers unpacked by imports that have not recorded their image yet: garbage collection spares them. */
   private readonly pendingChains = new Set<Digest>();
+  /** Layers and blobs that something besides images needs (the build cache): kept by garbage collection and image removal. */
+  private retainer: () => { chains: Set<Digest>; blobs: Set<Digest> } = () => ({ chains: new Set(), blobs: new Set() });
 
   constructor(
     private readonly store: ImageStore,
@@ -206,6 +208,39 @@ export class ImageService {
     });
   }
 
+  setRetainer(fn: () => { chains: Set<Digest>; blobs: Set<Digest> }): void {
+    this.retainer = fn;
+  }
+
+  /**
+   * Records an image whose layer blobs are in the content store and unpacked
+   * already (a build's result), and tags it.
+   */
+  async createImage(config: ImageConfig, layers: readonly LayerRef[], tags: readonly string[]): Promise<Digest> {
+    const refs = tags.map((t) => parseTarget(t, undefined));
+    const blob = await this.content.put(JSON.stringify(config));
+    return this.lock.run(async () => {
+      if (this.store.get(blob.digest) === undefined) {
+        await this.store.add({ id: blob.digest, layers: [...layers], addedAt: new Date().toISOString() }, config, blob.size);
+      }
+      for (const ref of refs) {
+        await this.store.setRef(refKey(ref), blob.digest);
+        this.events.publish('image', 'tag', blob.digest, { name: familiarString(ref) });
+      }
+      return blob.digest;
+    });
+  }
+
+  /** Checks that `tag` is a valid reference to tag with (Docker's "invalid reference format" otherwise). */
+  validateTag(tag: string): void {
+    parseTarget(tag, undefined);
+  }
+
+  /** Blobs that images use: configs and layers. */
+  imageBlobs(): Set<Digest> {
+    return new Set(this.store.all().flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]));
+  }
+
   async remove(nameOrId: string, opts: { force?: boolean; noPrune?: boolean } = {}): Promise<RemoveReportItem[]> {
     return this.lock.run(async () => {
       const image = this.resolve(nameOrId);
@@ -281,7 +316,7 @@ export class ImageService {
    */
   async collectGarbage(): Promise<void> {
     await this.lock.run(async () => {
-      const keep = new Set([...this.store.all().flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...this.pendingChains]);
+      const keep = new Set([...this.store.all().flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...this.pendingChains, ...this.retainer().chains]);
       for (const c of this.snapshots.committedChains()) {
         if (!keep.has(c)) await this.snapshots.removeCommitted(c);
       }
@@ -297,8 +332,9 @@ export class ImageService {
   private async deleteImageLocked(image: Image): Promise<RemoveReportItem[]> {
     const id = image.record.id;
     const others = this.store.all().filter((i) => i.record.id !== id);
-    const keepChains = new Set([...others.flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse()]);
-    const keepBlobs = new Set(others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]));
+    const retained = this.retainer();
+    const keepChains = new Set([...others.flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...retained.chains]);
+    const keepBlobs = new Set([...others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]), ...retained.blobs]);
     await this.store.delete(id);
     const report: RemoveReportItem[] = [{ deleted: id }];
     for (const c of chainIds(image.config.rootfs.diff_ids).reverse()) {

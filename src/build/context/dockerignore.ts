@@ -1,3 +1,4 @@
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -103,4 +104,47 @@ function parentPaths(file: string): string[] {
  */
 export function mayReinclude(dir: string, patterns: readonly IgnorePattern[]): boolean {
   return patterns.some((p) => p.exclusion && (p.pattern.startsWith(`${dir}/`) || p.pattern.includes('*') || p.pattern.includes('?') || p.pattern.includes('[')));
+}
+
+/**
+ * Removes from an unpacked context what the patterns exclude (Docker's client
+ * does this before sending; berth also does it for clients that do not).
+ * `keep` names files that stay whatever the patterns say (the Dockerfile).
+ */
+export async function removeIgnored(dir: string, patterns: readonly IgnorePattern[], keep: ReadonlySet<string> = new Set()): Promise<number> {
+  if (patterns.length === 0) return 0;
+  const fs = fsp;
+  let removed = 0;
+  const walk = async (rel: string): Promise<boolean> => {
+    const names = await fs.readdir(path.join(dir, rel));
+    let left = names.length;
+    for (const name of names) {
+      const childRel = rel === '' ? name : `${rel}/${name}`;
+      const full = path.join(dir, childRel);
+      const st = await fs.lstat(full);
+      const excluded = isExcluded(childRel, patterns) && !keep.has(childRel);
+      if (st.isDirectory()) {
+        if (excluded && !mayReinclude(childRel, patterns)) {
+          await fs.rm(full, { recursive: true, force: true });
+          removed++;
+          left--;
+          continue;
+        }
+        const empty = await walk(childRel);
+        if (excluded && empty) {
+          await fs.rm(full, { recursive: true, force: true });
+          left--;
+        }
+        continue;
+      }
+      if (excluded) {
+        await fs.rm(full, { force: true });
+        removed++;
+        left--;
+      }
+    }
+    return left === 0;
+  };
+  await walk('');
+  return removed;
 }

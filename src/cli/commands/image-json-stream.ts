@@ -31,14 +31,18 @@ async function* jsonValues(body: Readable): AsyncGenerator<string> {
   }
 }
 
+/** The messages of a JSON progress stream. */
+export async function* jsonMessages(body: Readable): AsyncGenerator<JsonStreamMessage> {
+  for await (const text of jsonValues(body)) yield JSON.parse(text) as JsonStreamMessage;
+}
+
 /**
  * Prints a JSON progress stream the way docker's jsonmessage.DisplayJSONMessagesStream does
  * when the output is not a terminal: "id: status" lines, `stream` text as is, progress bars
  * left out. An error message ends the stream with that error.
  */
 export async function displayJsonStream(body: Readable, write: (text: string) => void): Promise<void> {
-  for await (const text of jsonValues(body)) {
-    const m = JSON.parse(text) as JsonStreamMessage;
+  for await (const m of jsonMessages(body)) {
     const error = m.errorDetail?.message ?? m.error;
     if (m.errorDetail !== undefined || (m.error !== undefined && m.error !== '')) {
       throw new ApiError(m.errorDetail?.code ?? 500, error ?? '');

@@ -31,6 +31,7 @@ const CONTAINER: readonly Entry[] = [
 ];
 
 const IMAGE: readonly Entry[] = [
+  { name: 'build', description: 'Build an image from a Dockerfile', load: () => load(import('./image-build.js')) },
   { name: 'history', description: 'Show the history of an image', load: () => load(import('./image-history.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
   { name: 'inspect', description: 'Display detailed information on one or more images', load: () => load(import('./image-inspect.js')) },
@@ -38,6 +39,11 @@ const IMAGE: readonly Entry[] = [
   { name: 'prune', description: 'Remove unused images', load: () => load(import('./image-prune.js')) },
   { name: 'rm', aliases: ['rmi', 'remove'], description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
+];
+
+const BUILDER: readonly Entry[] = [
+  { name: 'build', description: 'Build an image from a Dockerfile', load: () => load(import('./image-build.js')) },
+  { name: 'prune', description: 'Remove build cache', load: () => load(import('./builder-prune.js')) },
 ];
 
 const NETWORK: readonly Entry[] = [
@@ -63,6 +69,7 @@ const VOLUME: readonly Entry[] = [
 ];
 
 const GROUPS: Readonly<Record<string, { description: string; entries: readonly Entry[] }>> = {
+  builder: { description: 'Manage builds', entries: BUILDER },
   container: { description: 'Manage containers', entries: CONTAINER },
   image: { description: 'Manage images', entries: IMAGE },
   network: { description: 'Manage networks', entries: NETWORK },
@@ -95,6 +102,7 @@ const TOP: readonly Entry[] = [
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
   { name: 'history', description: 'Show the history of an image', load: () => load(import('./image-history.js')) },
+  { name: 'build', description: 'Build an image from a Dockerfile', load: () => load(import('./image-build.js')) },
 ];
 
 export type Found =
