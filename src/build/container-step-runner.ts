@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ContainerService } from '../containers/container-service.js';
 import type { Digest } from '../content/digest.js';
 import type { ContainerDefaults } from '../images/image-config.js';
+import { MOUNT_STUB_FILES } from '../snapshots/layer-diff.js';
 import type { RunOutput, RunSpec, StepRunner } from './step-runner.js';
 
 type Containers = Pick<ContainerService, 'create' | 'start' | 'attach' | 'wait' | 'remove' | 'kill'>;
@@ -24,9 +25,6 @@ export class TransientImages {
     this.images.delete(id);
   }
 }
-
-/** Files every container gets bind-mounted over: the runtime creates them when the image has none. */
-const MOUNT_FILES = ['/etc/hosts', '/etc/resolv.conf', '/etc/hostname'];
 
 /**
  * Removes from a step's upper dir the empty files and directories the runtime
@@ -80,7 +78,7 @@ export class ContainerStepRunner implements StepRunner {
         const result = await this.containers.wait(cid, 'not-running');
         if (signal.aborted) throw new Error('build canceled');
         const upper = this.upperDir(cid);
-        await removeMountStubs(upper, [...MOUNT_FILES, ...spec.mounts.map((m) => m.destination)]);
+        await removeMountStubs(upper, [...MOUNT_STUB_FILES.map((f) => `/${f}`), ...spec.mounts.map((m) => m.destination)]);
         return await afterExit(result.statusCode, upper, cid);
       } finally {
         signal.removeEventListener('abort', onAbort);

@@ -11,6 +11,8 @@ import { networkRoutes } from '../api/routes/networks.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { archiveRoutes } from '../api/routes/archive.js';
 import { buildRoutes } from '../api/routes/build.js';
+import { commitRoutes } from '../api/routes/commit.js';
+import { CommitService } from '../build/commit-service.js';
 import { BuildCache } from '../build/build-cache.js';
 import { BuildService } from '../build/build-service.js';
 import { ContainerStepRunner, TransientImages } from '../build/container-step-runner.js';
@@ -26,7 +28,8 @@ import { LocalContentStore } from '../content/local-content-store.js';
 import { EngineError, errnoCode, invalidArgument } from '../engine-error.js';
 import { EventBus } from '../events/event-bus.js';
 import { ImageService } from '../images/image-service.js';
-import { ImageStore } from '../images/image-store.js';
+import { ImageStore, type LayerRef } from '../images/image-store.js';
+import type { ImageConfig } from '../images/image-config.js';
 import { ConmonRuntime } from '../runtime/conmon-runtime.js';
 import { detectCgroups, findExecutable, selectRuntime } from '../runtime/runtime-select.js';
 import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
@@ -146,14 +149,17 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   await containerService.recover();
   await networks.sweepNamespaces((id) => containerStore.get(id)?.state.network !== undefined);
 
+  const imageRecords = {
+    find: (nameOrId: string) => {
+      const image = images.find(nameOrId);
+      return image === undefined ? undefined : { id: image.record.id, config: image.config, layers: image.record.layers };
+    },
+    validateTag: (tag: string) => images.validateTag(tag),
+    createImage: (config: ImageConfig, layers: readonly LayerRef[], tags: readonly string[]) => images.createImage(config, layers, tags),
+  };
   const builder = new BuildService({
     images: {
-      find: (nameOrId) => {
-        const image = images.find(nameOrId);
-        return image === undefined ? undefined : { id: image.record.id, config: image.config, layers: image.record.layers };
-      },
-      validateTag: (tag) => images.validateTag(tag),
-      createImage: (config, layers, tags) => images.createImage(config, layers, tags),
+      ...imageRecords,
       tag: async (id, tags) => { for (const t of tags) await images.tag(id, t, undefined); },
       imageBlobs: () => images.imageBlobs(),
       collectGarbage: () => images.collectGarbage(),
@@ -192,6 +198,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   volumeRoutes(router, volumes);
   archiveRoutes(router, containerService);
   buildRoutes(router, builder);
+  commitRoutes(router, new CommitService({ containers: containerService, images: imageRecords, content, snapshots }), containerService);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();

@@ -20,21 +20,24 @@ export type Xattrs = Map<string, Map<string, Buffer>>;
  * `trusted.overlay.*` left out); hard links as links; a 0/0 character device
  * (overlayfs' whiteout) as a `.wh.<name>` file; a directory marked opaque
  * followed by `.wh..wh..opq`. Entries come in sorted order, so the same
- * directory gives the same tar.
+ * directory gives the same tar. `skip` leaves entries out (mount stubs).
  */
-export async function* layerDiff(upperDir: string): AsyncGenerator<Buffer> {
+export async function* layerDiff(upperDir: string, skip?: (rel: string, st: Stats) => boolean): AsyncGenerator<Buffer> {
   const xattrs = await readXattrs(upperDir);
   const links = new Map<string, string>();
-  yield* walk(upperDir, '', xattrs, links);
+  yield* walk(upperDir, '', xattrs, links, skip ?? (() => false));
   yield TAR_END;
 }
 
-async function* walk(root: string, rel: string, xattrs: Xattrs, links: Map<string, string>): AsyncGenerator<Buffer> {
+type Skip = (rel: string, st: Stats) => boolean;
+
+async function* walk(root: string, rel: string, xattrs: Xattrs, links: Map<string, string>, skip: Skip): AsyncGenerator<Buffer> {
   const names = (await fs.readdir(path.join(root, rel))).sort();
   for (const name of names) {
     const childRel = rel === '' ? name : `${rel}/${name}`;
     const full = path.join(root, childRel);
     const st = await fs.lstat(full);
+    if (skip(childRel, st)) continue;
     const own = xattrs.get(childRel) ?? new Map<string, Buffer>();
     const kept = new Map([...own].filter(([k]) => !k.startsWith('trusted.overlay.')));
     const base = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime, size: 0, ...(kept.size > 0 ? { xattrs: kept } : {}) };
@@ -47,7 +50,7 @@ async function* walk(root: string, rel: string, xattrs: Xattrs, links: Map<strin
       if (own.get(OPAQUE_XATTR)?.toString() === 'y') {
         yield tarHeader({ name: `${childRel}/${OPAQUE_WHITEOUT}`, type: 'file', mode: 0, uid: 0, gid: 0, size: 0, mtime: st.mtime });
       }
-      yield* walk(root, childRel, xattrs, links);
+      yield* walk(root, childRel, xattrs, links, skip);
       continue;
     }
     if (st.isFile()) {
@@ -158,4 +161,12 @@ function unescapeOctal(s: string): string {
     }
   }
   return Buffer.from(bytes).toString('utf8');
+}
+
+/** Files every container gets bind-mounted over: the runtime creates them empty when the image has none. */
+export const MOUNT_STUB_FILES = ['etc/hosts', 'etc/resolv.conf', 'etc/hostname'];
+
+/** The empty files the runtime made to mount /etc/hosts and friends on: not a container's own changes. */
+export function isMountStub(rel: string, st: Stats): boolean {
+  return st.isFile() && st.size === 0 && MOUNT_STUB_FILES.includes(rel);
 }

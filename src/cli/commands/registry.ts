@@ -12,8 +12,10 @@ const load = (p: Promise<{ command: Command }>): Promise<Command> => p.then((m) 
 
 const CONTAINER: readonly Entry[] = [
   { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: () => load(import('./container-attach.js')) },
+  { name: 'commit', description: "Create a new image from a container's changes", load: () => load(import('./container-commit.js')) },
   { name: 'cp', description: 'Copy files/folders between a container and the local filesystem', load: () => load(import('./container-cp.js')) },
   { name: 'create', description: 'Create a new container', load: () => load(import('./container-create.js')) },
+  { name: 'diff', description: "Inspect changes to files or directories on a container's filesystem", load: () => load(import('./container-diff.js')) },
   { name: 'export', description: "Export a container's filesystem as a tar archive", load: () => load(import('./container-export.js')) },
   { name: 'inspect', description: 'Display detailed information on one or more containers', load: () => load(import('./container-inspect.js')) },
   { name: 'kill', description: 'Kill one or more running containers', load: () => load(import('./container-kill.js')) },
@@ -103,6 +105,8 @@ const TOP: readonly Entry[] = [
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
   { name: 'history', description: 'Show the history of an image', load: () => load(import('./image-history.js')) },
   { name: 'build', description: 'Build an image from a Dockerfile', load: () => load(import('./image-build.js')) },
+  { name: 'commit', description: "Create a new image from a container's changes", load: () => load(import('./container-commit.js')) },
+  { name: 'diff', description: "Inspect changes to files or directories on a container's filesystem", load: () => load(import('./container-diff.js')) },
 ];
 
 export type Found =
