@@ -51,21 +51,38 @@ export async function copyStep(state: BuildState, ins: CopyInstruction, x: Expan
   const cleanups: Array<() => Promise<void>> = [];
   try {
     const from = flagValue(ins, 'from');
-    let root = d.contextDir;
     let fromKey = 'context';
+    let fromState: BuildState | undefined;
     if (from !== undefined && ins.kind === 'COPY') {
       const ref = x.word(from);
-      let src = await d.stages(ref);
-      if (src === undefined) {
+      fromState = await d.stages(ref);
+      if (fromState === undefined) {
         const image = d.images.find(ref);
         if (image === undefined) throw new EngineError('not-found', `failed to resolve source metadata for ${ref}: No such image: ${ref}`);
-        src = { config: image.config, layers: image.layers, cacheKey: image.id };
+        fromState = { config: image.config, layers: image.layers, cacheKey: image.id };
       }
-      const mounted = await mountState(d.snapshots, src, d.workDir);
-      cleanups.push(mounted.release);
-      root = mounted.dir;
-      fromKey = src.cacheKey;
+      fromKey = fromState.cacheKey;
     }
+    if (fromState !== undefined) {
+      // Another stage or an image: its cache key already names its content, so it is mounted only on a miss.
+      const src = fromState;
+      const key = cacheKey(state.cacheKey, ins.kind, JSON.stringify({ from: fromKey, words: ins.sources.map((w) => x.word(w)), dest: x.word(ins.dest), flags: ins.flags.map((f) => [f.name, f.value === undefined ? '' : x.word(f.value)]) }));
+      return await d.cached(state, key, async () => {
+        const mounted = await mountState(d.snapshots, src, d.workDir);
+        cleanups.push(mounted.release);
+        return copyFrom(state, ins, x, d, mounted.dir, key, cleanups);
+      });
+    }
+    return await copyFrom(state, ins, x, d, d.contextDir, undefined, cleanups);
+  } finally {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  }
+}
+
+/** The copy itself, from `root`; `knownKey` when the cache key was computed already (a miss). */
+async function copyFrom(state: BuildState, ins: CopyInstruction, x: Expander, d: CopyStepDeps, root: string, knownKey: string | undefined, cleanups: Array<() => Promise<void>>): Promise<BuildState> {
+  {
+    const fromKey = knownKey === undefined ? 'context' : 'stage';
     const excludes = parseDockerignore(flagValues(ins, 'exclude').map((e) => x.word(e)).join('\n'));
     const sources: ResolvedSource[] = [];
     const words = ins.json ? ins.sources.map((s) => x.word(s)) : ins.sources;
@@ -110,9 +127,7 @@ export async function copyStep(state: BuildState, ins: CopyInstruction, x: Expan
       mode = parseInt(c, 8);
     }
     const shown = `${ins.kind} ${ins.flags.filter((f) => f.name !== 'link').map((f) => `--${f.name}${f.value === undefined ? '' : `=${f.value}`} `).join('')}${words.map((w) => (ins.json ? w : x.word(w))).join(' ')} ${x.word(ins.dest)}`;
-    const key = cacheKey(state.cacheKey, ins.kind, JSON.stringify({ sources: sources.map((s) => [s.rel, s.name ?? '', s.unpack]), dest, destIsDir, chown, mode, fromKey }),
-      fromKey === 'context' || sources.some((s) => s.name !== undefined) ? await hashSources(sources) : '');
-    return await d.cached(state, key, async (k) => {
+    const make = async (k: string): Promise<BuildState> => {
       const layer = await writeLayer(state, d, async (rootfs) => {
         const owner: CopyOptions = {
           ...(chown !== undefined ? { chown: await resolveOwner(rootfs, chown) } : {}),
@@ -135,9 +150,11 @@ export async function copyStep(state: BuildState, ins: CopyInstruction, x: Expan
         }
       });
       return d.commit(state, k, layer, `${shown} # buildkit`);
-    });
-  } finally {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    };
+    if (knownKey !== undefined) return make(knownKey);
+    const key = cacheKey(state.cacheKey, ins.kind, JSON.stringify({ sources: sources.map((s) => [s.rel, s.name ?? '', s.unpack]), dest, destIsDir, chown, mode, fromKey }),
+      await hashSources(sources));
+    return d.cached(state, key, make);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ContentStore } from '../content/content-store.js';
-import type { Digest } from '../content/digest.js';
+import { sha256Digest, type Digest } from '../content/digest.js';
 import { conflict, invalidArgument, notFound } from '../engine-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
@@ -218,12 +218,16 @@ export class ImageService {
    */
   async createImage(config: ImageConfig, layers: readonly LayerRef[], tags: readonly string[]): Promise<Digest> {
     const refs = tags.map((t) => parseTarget(t, undefined));
-    const blob = await this.content.put(JSON.stringify(config));
+    const json = JSON.stringify(config);
+    // A rebuild with everything cached gives the same config: nothing to write then.
+    const known = this.store.get(sha256Digest(json));
+    const blob = known !== undefined ? { digest: known.record.id, size: known.configSize } : await this.content.put(json);
     return this.lock.run(async () => {
       if (this.store.get(blob.digest) === undefined) {
         await this.store.add({ id: blob.digest, layers: [...layers], addedAt: new Date().toISOString() }, config, blob.size);
       }
       for (const ref of refs) {
+        if (this.store.resolveRef(refKey(ref)) === blob.digest) continue;
         await this.store.setRef(refKey(ref), blob.digest);
         this.events.publish('image', 'tag', blob.digest, { name: familiarString(ref) });
       }
