@@ -38,10 +38,10 @@ export async function commitLayer(tar: AsyncIterable<Buffer>, content: ContentSt
     for await (const chunk of tar) {
       hash.update(chunk);
       size += chunk.length;
-      const a = apply.input.write(chunk);
-      const g = gzip.write(chunk);
-      if (!a) await drained(apply.input);
-      if (!g) await drained(gzip);
+      apply.input.write(chunk);
+      gzip.write(chunk);
+      await drained(apply.input);
+      await drained(gzip);
     }
     apply.input.end();
     gzip.end();
@@ -60,6 +60,8 @@ export async function commitLayer(tar: AsyncIterable<Buffer>, content: ContentSt
 
 /** Resolves once `w` can take more (or is gone). */
 async function drained(w: Writable): Promise<void> {
+  // it may have drained already (while another stream was awaited)
+  if (!w.writableNeedDrain || w.destroyed) return;
   const ac = new AbortController();
   await Promise.race([once(w, 'drain', { signal: ac.signal }), once(w, 'close', { signal: ac.signal })]).catch(() => undefined);
   ac.abort();
