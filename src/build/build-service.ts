@@ -36,6 +36,8 @@ export interface BuildOptions {
   readonly networkMode: string;
   readonly extraHosts: readonly string[];
   readonly shmSize?: number;
+  /** Build secrets by id (`RUN --mount=type=secret`). */
+  readonly secrets?: ReadonlyMap<string, Buffer>;
 }
 
 export interface BuildReport {
@@ -63,6 +65,8 @@ export interface BuildServiceDeps {
   readonly cache: BuildCache;
   /** `<data root>/build`: scratch space of running builds and the cache mounts. */
   readonly root: string;
+  /** Where secrets are written while a build runs (under the exec root: memory, gone at reboot). */
+  readonly secretsRoot: string;
 }
 
 /**
@@ -74,6 +78,7 @@ export class BuildService {
 
   /** Sweeps what builds interrupted by a crash left behind. */
   async recover(): Promise<void> {
+    await fs.rm(this.d.secretsRoot, { recursive: true, force: true });
     const tmp = path.join(this.d.root, 'tmp');
     await fs.mkdir(tmp, { recursive: true, mode: 0o700 });
     for (const name of await fs.readdir(tmp)) {
@@ -95,7 +100,9 @@ export class BuildService {
     const release = this.d.cache.hold(held);
     const onAbort = (): void => ac.abort();
     signal.addEventListener('abort', onAbort);
+    const secretsDir = path.join(this.d.secretsRoot, path.basename(workDir));
     try {
+      const secrets = await writeSecrets(secretsDir, opts.secrets ?? new Map());
       const dockerfileName = opts.dockerfile === '' ? 'Dockerfile' : opts.dockerfile;
       const text = await this.receiveContext(context, workDir, contextDir, dockerfileName);
       const df = parseDockerfile(text);
@@ -114,7 +121,7 @@ export class BuildService {
       const consumed = new Set<string>();
       const params = {
         buildArgs: opts.buildArgs, globalArgs: plan.globalArgs, noCache: opts.noCache, networkMode: opts.networkMode,
-        extraHosts: opts.extraHosts, escape: df.directives.escape, contextDir, workDir, signal: ac.signal, held,
+        extraHosts: opts.extraHosts, escape: df.directives.escape, contextDir, workDir, signal: ac.signal, held, secrets,
         ...(opts.shmSize !== undefined ? { shmSize: opts.shmSize } : {}),
       };
       const lookup = async (ref: string): Promise<BuildState | undefined> => {
@@ -177,6 +184,7 @@ export class BuildService {
     } finally {
       signal.removeEventListener('abort', onAbort);
       release();
+      await fs.rm(secretsDir, { recursive: true, force: true }).catch(() => undefined);
       await fs.rm(workDir, { recursive: true, force: true }).catch(() => undefined);
     }
   }
@@ -240,6 +248,19 @@ export class BuildService {
       throw e;
     }
   }
+}
+
+async function writeSecrets(dir: string, secrets: ReadonlyMap<string, Buffer>): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  if (secrets.size === 0) return files;
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  let n = 0;
+  for (const [id, value] of secrets) {
+    const file = path.join(dir, `secret-${n++}`);
+    await fs.writeFile(file, value, { mode: 0o400 });
+    files.set(id, file);
+  }
+  return files;
 }
 
 async function readIgnoreFile(contextDir: string, dockerfile: string): Promise<string | undefined> {

@@ -37,6 +37,12 @@ async function removeMountStubs(upper: string, targets: readonly string[]): Prom
     if (st === undefined) continue;
     if (st.isFile() && st.size === 0) await fs.rm(p, { force: true });
     else if (st.isDirectory() && (await fs.readdir(p)).length === 0) await fs.rmdir(p).catch(() => undefined);
+    else continue;
+    // and the directories made only to hold it (/run/secrets)
+    for (let dir = path.dirname(p); dir.startsWith(`${upper}/`); dir = path.dirname(dir)) {
+      if ((await fs.readdir(dir).catch(() => ['?'])).length > 0) break;
+      await fs.rmdir(dir).catch(() => undefined);
+    }
   }
 }
 

@@ -133,8 +133,14 @@ async function copyFrom(state: BuildState, ins: CopyInstruction, x: Expander, d:
           ...(chown !== undefined ? { chown: await resolveOwner(rootfs, chown) } : {}),
           ...(mode !== undefined ? { mode } : {}),
         };
+        const parents = flagValue(ins, 'parents');
+        const keepParents = parents !== undefined && parents !== 'false';
         for (const s of sources) {
           const st = await fs.stat(s.hostPath);
+          if (keepParents && s.name === undefined && !s.unpack) {
+            await copyInto(rootfs, s.hostPath, path.posix.join(dest, s.rel), owner);
+            continue;
+          }
           if (s.unpack) {
             await unpackInto(rootfs, s.hostPath, dest, owner);
             continue;

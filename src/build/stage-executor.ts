@@ -179,6 +179,7 @@ export class StageExecutor {
     if (!['default', 'none', 'host'].includes(network)) throw invalidArgument(`unsupported network mode ${JSON.stringify(network)}`);
     const mountSpecs = flagValues(ins, 'mount').map((m) => parseRunMount(this.expander(state, ins.line).word(m)));
     const mounts: MountRequest[] = [];
+    const secretEnv: string[] = [];
     const cleanups: Array<() => Promise<void>> = [];
     const keyParts: string[] = [state.cacheKey, 'RUN', JSON.stringify(cmd.argv), JSON.stringify(argEnv), network];
     for (const m of mountSpecs) {
@@ -197,8 +198,18 @@ export class StageExecutor {
       } else if (m.type === 'bind') {
         const source = await this.bindSource(m.from, m.source, cleanups, keyParts);
         mounts.push(bind(source, m.target, m.readonly));
-      } else if (m.type === 'secret' || m.type === 'ssh') {
-        if (m.required) throw invalidArgument(m.type === 'secret' ? `secret ${m.id} not found` : 'no SSH key "default" forwarded from the client');
+      } else if (m.type === 'secret') {
+        keyParts.pop(); // where a secret goes is part of the step; its value is not
+        keyParts.push(JSON.stringify({ type: 'secret', id: m.id, target: m.target, env: m.env ?? '' }));
+        const file = this.params.secrets.get(m.id);
+        if (file === undefined) {
+          if (m.required) throw invalidArgument(`secret ${m.id}: not found`);
+          continue;
+        }
+        if (m.env !== undefined) secretEnv.push(`${m.env}=${(await fs.readFile(file)).toString('utf8')}`);
+        else mounts.push(bind(file, m.target, true));
+      } else if (m.required) {
+        throw invalidArgument('no SSH key "default" forwarded from the client');
       }
     }
     let scriptFile: string | undefined;
@@ -215,7 +226,7 @@ export class StageExecutor {
         const id = stateId(state);
         const layer = await this.deps.runner.run({
           imageId: id, defaults, topChainId: topChainId(state), argv: cmd.argv,
-          env: argEnv, user: defaults.User ?? '', workingDir: defaults.WorkingDir ?? '',
+          env: [...argEnv, ...secretEnv], user: defaults.User ?? '', workingDir: defaults.WorkingDir ?? '',
           networkMode: network === 'default' ? (this.params.networkMode === '' || this.params.networkMode === 'default' ? 'bridge' : this.params.networkMode) : network,
           mounts, extraHosts: this.params.extraHosts, ...(this.params.shmSize !== undefined ? { shmSize: this.params.shmSize } : {}),
         }, {

@@ -27,6 +27,8 @@ export interface BuildParams {
   readonly contextDir: string;
   readonly workDir: string;
   readonly signal: AbortSignal;
+  /** Host files of the build's secrets by id (`RUN --mount=type=secret`): never in a layer, the history or a cache key. */
+  readonly secrets: ReadonlyMap<string, string>;
   /** Chains and blobs made by this build so far: kept from garbage collection until it ends. */
   readonly held: Set<Digest>;
 }

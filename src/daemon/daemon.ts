@@ -169,6 +169,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     runner: new ContainerStepRunner(containerService, transientImages, (id) => snapshots.upperDir(id)),
     cache: buildCache,
     root: path.join(cfg.dataRoot, 'build'),
+    secretsRoot: path.join(cfg.execRoot, 'build-secrets'),
   });
   await builder.recover();
 

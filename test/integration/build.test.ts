@@ -315,6 +315,37 @@ describe('image builder', () => {
     assert.match(r.stderr, /file not found in build context/);
   });
 
+  it('RUN --mount=type=secret sees a --secret that never reaches a layer or the history; COPY --parents keeps source paths', async () => {
+    const dir = await ctx({
+      'Dockerfile': [
+        'FROM busybox',
+        'RUN --mount=type=secret,id=token wc -c < /run/secrets/token && stat -c "%a %u" /run/secrets/token',
+        'RUN --mount=type=secret,id=token,env=TOKEN echo "env-ok ${#TOKEN}"',
+        'RUN --mount=type=secret,id=absent ls /run/secrets 2>&1 | head -1',
+        'COPY --parents a/b/c.txt /out/',
+      ].join('\n'),
+      'token.txt': 's3cr3t-value',
+      'a/b/c.txt': 'deep',
+    });
+    const r = await d.berth(['build', '--progress=plain', '--secret', `id=token,src=${path.join(dir, 'token.txt')}`, '-t', 'secrets', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, / 12\n#\d+ [\d.]+ 400 0\n/);
+    assert.match(r.stderr, /env-ok 12\n/);
+    const check = await d.docker(['run', '--rm', 'secrets', 'sh', '-c', 'ls /run/secrets 2>&1; cat /out/a/b/c.txt']);
+    assert.match(check.stdout, /No such file or directory\ndeep$/);
+    const history = await d.docker(['history', '--no-trunc', 'secrets']);
+    assert.doesNotMatch(history.stdout, /s3cr3t/);
+    const blobs = path.join(d.dataRoot, 'content', 'blobs', 'sha256');
+    for (const b of await fs.readdir(blobs)) {
+      const z = await exec('sh', ['-c', `(gzip -dc ${path.join(blobs, b)} 2>/dev/null || cat ${path.join(blobs, b)}) | grep -c s3cr3t-value`]);
+      assert.equal(z.stdout.trim(), '0', `blob ${b} holds the secret`);
+    }
+    const required = await ctx({ 'Dockerfile': 'FROM busybox\nRUN --mount=type=secret,id=nope,required=true true\n' });
+    const fail = await d.berth(['build', required]);
+    assert.notEqual(fail.code, 0);
+    assert.match(fail.stderr, /secret nope: not found/);
+  });
+
   it('builder prune drops the cache', async () => {
     const dir = await ctx({ 'Dockerfile': 'FROM busybox\nRUN echo prune-me > /p\n' });
     assert.equal((await build(dir, ['-t', 'pruned'])).code, 0);

@@ -24,6 +24,7 @@ export function buildRoutes(router: Router, svc: BuildBackend): void {
       const labels: Record<string, string> = {};
       for (const [k, v] of Object.entries(jsonObject(ctx.query('labels'), 'labels'))) if (typeof v === 'string') labels[k] = v;
       const quiet = ctx.bool('q');
+      const secrets = parseSecrets(ctx.req.headers['x-berth-build-secrets']);
       const tags = ctx.queryAll('t').filter((t) => t !== '');
       const target = ctx.query('target');
       const shm = ctx.int('shmsize');
@@ -46,6 +47,7 @@ export function buildRoutes(router: Router, svc: BuildBackend): void {
           networkMode: ctx.query('networkmode') ?? 'default', extraHosts: (ctx.query('extrahosts') ?? '').split(',').filter((h) => h !== ''),
           ...(target !== undefined && target !== '' ? { target } : {}),
           ...(shm !== undefined && shm > 0 ? { shmSize: shm } : {}),
+          secrets,
         }, {
           step: (n, total, text) => stream(`Step ${n}/${total} : ${text}\n`),
           info: (text) => stream(`${text}\n`),
@@ -67,6 +69,19 @@ export function buildRoutes(router: Router, svc: BuildBackend): void {
       const r = await svc.prune();
       ctx.sendJson(200, { CachesDeleted: r.deleted, SpaceReclaimed: r.spaceReclaimed });
     });
+}
+
+/**
+ * Build secrets from the berth CLI: header `X-Berth-Build-Secrets` with a JSON
+ * object of id → base64 value (the legacy build API has no session to carry them).
+ */
+function parseSecrets(header: string | string[] | undefined): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  if (typeof header !== 'string' || header === '') return out;
+  for (const [id, v] of Object.entries(jsonObject(header, 'secrets header'))) {
+    if (typeof v === 'string') out.set(id, Buffer.from(v, 'base64'));
+  }
+  return out;
 }
 
 function jsonObject(text: string | undefined, name: string): Record<string, unknown> {

@@ -23,6 +23,31 @@ async function contextBody(context: string, dockerfile: string): Promise<{ body:
   return { body: child.stdout, dockerfile: rel.split(path.sep).join('/') };
 }
 
+/** `--secret id=x[,src=file|,env=VAR]` → id → base64 value. */
+async function readSecrets(specs: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const spec of specs) {
+    const fields = new Map(spec.split(',').map((f) => {
+      const eq = f.indexOf('=');
+      return [eq < 0 ? f : f.slice(0, eq), eq < 0 ? '' : f.slice(eq + 1)] as [string, string];
+    }));
+    const id = fields.get('id') ?? '';
+    if (id === '') throw new ExitError(1, `ERROR: secret ID missing from secret "${spec}"`);
+    const src = fields.get('src') ?? fields.get('source');
+    if (src !== undefined) {
+      try {
+        out[id] = (await fs.readFile(src)).toString('base64');
+      } catch (e: unknown) {
+        throw new ExitError(1, `ERROR: failed to read secret ${id}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      continue;
+    }
+    const value = process.env[fields.get('env') ?? id];
+    if (value !== undefined) out[id] = Buffer.from(value).toString('base64');
+  }
+  return out;
+}
+
 export const command: Command = {
   path: 'image build',
   aliases: ['build', 'builder build'],
@@ -39,6 +64,7 @@ export const command: Command = {
     { name: 'progress', type: 'string', default: 'auto', usage: 'Set type of progress output ("auto", "plain", "tty", "quiet")' },
     { name: 'pull', type: 'bool', usage: 'Always attempt to pull all referenced images' },
     { name: 'quiet', short: 'q', type: 'bool', usage: 'Suppress the build output and print image ID on success' },
+    { name: 'secret', type: 'stringArray', usage: 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]")' },
     { name: 'shm-size', type: 'bytes', usage: 'Shared memory size for "RUN" instructions' },
     { name: 'tag', short: 't', type: 'list', usage: 'Name and optionally a tag (format: "name:tag")' },
     { name: 'target', type: 'string', usage: 'Set the target build stage to build' },
@@ -61,8 +87,11 @@ export const command: Command = {
       labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
     }
     const quiet = flags.getBool('quiet') || flags.getString('progress') === 'quiet';
-    const { body, dockerfile } = await contextBody(context, flags.getString('file'));
+    const secrets = await readSecrets(flags.getStrings('secret'));
     const client = await ctx.client();
+    await client.apiVersion();
+    // The context is packed last: nothing may wait between starting tar and sending its output.
+    const { body, dockerfile } = await contextBody(context, flags.getString('file'));
     const shm = flags.has('shm-size') ? flags.getInt('shm-size') : undefined;
     const query = {
       t: flags.getStrings('tag'), dockerfile, buildargs: JSON.stringify(buildArgs), labels: JSON.stringify(labels),
@@ -71,7 +100,9 @@ export const command: Command = {
       shmsize: shm, q: quiet ? '1' : undefined, rm: '1', pull: flags.getBool('pull') ? '1' : undefined,
       platform: flags.getString('platform') || undefined,
     };
-    const res = await client.request('POST', '/build', { query, stream: body, headers: { 'Content-Type': 'application/x-tar' } });
+    const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
+    if (Object.keys(secrets).length > 0) headers['X-Berth-Build-Secrets'] = JSON.stringify(secrets);
+    const res = await client.request('POST', '/build', { query, stream: body, headers });
     const view = new BuildProgressView((t) => ctx.err(t), quiet);
     let id = '';
     try {
