@@ -21,6 +21,8 @@ import type { MountPoint } from './mounts.js';
 import path from 'node:path';
 import type { ToHostPath } from '../rootfs/resolve-in-root.js';
 import { isMountPoint, mountAt, unmount } from '../snapshots/mounter.js';
+import { changes, lowerDirs, type Change } from '../snapshots/changes.js';
+import { isMountStub, MOUNT_STUB_FILES } from '../snapshots/layer-diff.js';
 import { isValidName, randomName } from './name-generator.js';
 import { parseSignal } from './signals.js';
 import { filterPsOutput, psArguments, type TopResult } from './top.js';
@@ -765,6 +767,22 @@ export class ContainerService {
     const size = await fs.stat(logPath).then((s) => s.size, () => 0);
     const stopped = this.nextExitOrRemoval(rec.config.id, signal);
     return { tty: rec.config.tty, entries: readLog(logPath, { fromOffset: size, follow: { stopped, signal } }) };
+  }
+
+  /** What the container changed in its filesystem (`docker diff`), without the runtime's mount stubs. */
+  async changes(idOrName: string): Promise<Change[]> {
+    const id = this.resolve(idOrName).config.id;
+    const upper = this.d.snapshots.upperDir(id);
+    const all = await changes(upper, lowerDirs(this.d.snapshots.mounts(id)));
+    const stubs = new Set<string>();
+    for (const f of MOUNT_STUB_FILES) {
+      const st = await fs.lstat(path.join(upper, f)).catch(() => undefined);
+      if (st !== undefined && isMountStub(f, st)) stubs.add(`/${f}`);
+    }
+    const kept = all.filter((c) => !stubs.has(c.path));
+    // a directory listed only because of the stubs inside it goes too
+    return kept.filter((c) => c.kind !== 0 || stubs.size === 0 || !all.some((o) => stubs.has(o.path) && o.path.startsWith(`${c.path}/`))
+      || kept.some((o) => o !== c && o.path.startsWith(`${c.path}/`)));
   }
 
   async prune(filters: ContainerFilters = {}): Promise<{ deleted: string[]; spaceReclaimed: number }> {

@@ -16,6 +16,12 @@ import { imageRoutes } from '../api/routes/images.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { archiveRoutes } from '../api/routes/archive.js';
+import { buildRoutes } from '../api/routes/build.js';
+import { commitRoutes } from '../api/routes/commit.js';
+import { CommitService } from '../build/commit-service.js';
+import { BuildCache } from '../build/build-cache.js';
+import { BuildService } from '../build/build-service.js';
+import { ContainerStepRunner, TransientImages } from '../build/container-step-runner.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import { VolumeStore } from '../volumes/volume-store.js';
 import { systemRoutes } from '../api/routes/system.js';
@@ -28,7 +34,8 @@ import { LocalContentStore } from '../content/local-content-store.js';
 import { EngineError, errnoCode, invalidArgument } from '../engine-error.js';
 import { EventBus } from '../events/event-bus.js';
 import { ImageService } from '../images/image-service.js';
-import { ImageStore } from '../images/image-store.js';
+import { ImageStore, type LayerRef } from '../images/image-store.js';
+import type { ImageConfig } from '../images/image-config.js';
 import { RegistryClient } from '../registry/registry-client.js';
 import { ConmonRuntime } from '../runtime/conmon-runtime.js';
 import { detectCgroups, findExecutable, selectRuntime } from '../runtime/runtime-select.js';
@@ -104,8 +111,15 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   // container is made from an image): each gets a narrow view of the other.
   let containers: ContainerService | undefined;
   const images = new ImageService(imageStore, content, snapshots, events, (id) => containers?.usersOfImage(id) ?? [], new RegistryClient(cfg.registry));
+  // Build steps run in containers made from states that are not images (yet).
+  const transientImages = new TransientImages();
+  const buildCache = new BuildCache(path.join(cfg.dataRoot, 'build', 'cache'), content, snapshots);
+  await buildCache.load();
+  images.setRetainer(() => buildCache.retained());
   const imageLookup: ImageLookup = {
     resolveForContainer: (nameOrId) => {
+      const transient = transientImages.get(nameOrId);
+      if (transient !== undefined) return transient;
       const image = images.resolve(nameOrId);
       return { id: image.record.id, defaults: image.config.config ?? {}, topChainId: images.topChainId(image) };
     },
@@ -161,6 +175,30 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   for (const id of running) watchLog(id);
   await networks.sweepNamespaces((id) => containerStore.get(id)?.state.network !== undefined);
 
+  const imageRecords = {
+    find: (nameOrId: string) => {
+      const image = images.find(nameOrId);
+      return image === undefined ? undefined : { id: image.record.id, config: image.config, layers: image.record.layers };
+    },
+    validateTag: (tag: string) => images.validateTag(tag),
+    createImage: (config: ImageConfig, layers: readonly LayerRef[], tags: readonly string[]) => images.createImage(config, layers, tags),
+  };
+  const builder = new BuildService({
+    images: {
+      ...imageRecords,
+      tag: async (id, tags) => { for (const t of tags) await images.tag(id, t, undefined); },
+      imageBlobs: () => images.imageBlobs(),
+      collectGarbage: () => images.collectGarbage(),
+    },
+    content,
+    snapshots,
+    runner: new ContainerStepRunner(containerService, transientImages, (id) => snapshots.upperDir(id)),
+    cache: buildCache,
+    root: path.join(cfg.dataRoot, 'build'),
+    secretsRoot: path.join(cfg.execRoot, 'build-secrets'),
+  });
+  await builder.recover();
+
   const router = new Router();
   systemRoutes(router, {
     version: BERTH_VERSION,
@@ -187,6 +225,8 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   networkRoutes(router, networks, containerService);
   volumeRoutes(router, volumes);
   archiveRoutes(router, containerService);
+  buildRoutes(router, builder);
+  commitRoutes(router, new CommitService({ containers: containerService, images: imageRecords, content, snapshots }), containerService);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();

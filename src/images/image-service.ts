@@ -1,6 +1,6 @@
 import { Readable, Transform } from 'node:stream';
 import type { ContentStore } from '../content/content-store.js';
-import type { Digest } from '../content/digest.js';
+import { sha256Digest, type Digest } from '../content/digest.js';
 import { conflict, EngineError, invalidArgument, notFound, notImplemented } from '../engine-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
@@ -9,7 +9,7 @@ import { Mutex } from '../sync/mutex.js';
 import { decompressed } from './decompress.js';
 import { parsePlatform } from './platform.js';
 import { parseImageConfig, type ContainerDefaults, type HistoryEntry, type ImageConfig } from './image-config.js';
-import type { Image, ImageStore } from './image-store.js';
+import type { Image, ImageStore, LayerRef } from './image-store.js';
 import { applyChanges } from './import-changes.js';
 import { familiarName, familiarString, parseReference, withTag, type ImageReference } from '../reference/image-reference.js';
 import type { AuthConfig } from '../registry/auth-config.js';
@@ -92,6 +92,8 @@ export class ImageService {
   private readonly lock = new Mutex();
   /** Layers unpacked by imports that have not recorded their image yet: garbage collection spares them. */
   private readonly pendingChains = new Set<Digest>();
+  /** Layers and blobs that something besides images needs (the build cache): kept by garbage collection and image removal. */
+  private retainer: () => { chains: Set<Digest>; blobs: Set<Digest> } = () => ({ chains: new Set(), blobs: new Set() });
 
   constructor(
     private readonly store: ImageStore,
@@ -448,6 +450,43 @@ export class ImageService {
     return id;
   }
 
+  setRetainer(fn: () => { chains: Set<Digest>; blobs: Set<Digest> }): void {
+    this.retainer = fn;
+  }
+
+  /**
+   * Records an image whose layer blobs are in the content store and unpacked
+   * already (a build's result), and tags it.
+   */
+  async createImage(config: ImageConfig, layers: readonly LayerRef[], tags: readonly string[]): Promise<Digest> {
+    const refs = tags.map((t) => parseTarget(t, undefined));
+    const json = JSON.stringify(config);
+    // A rebuild with everything cached gives the same config: nothing to write then.
+    const known = this.store.get(sha256Digest(json));
+    const blob = known !== undefined ? { digest: known.record.id, size: known.configSize } : await this.content.put(json);
+    return this.lock.run(async () => {
+      if (this.store.get(blob.digest) === undefined) {
+        await this.store.add({ id: blob.digest, layers: [...layers], addedAt: new Date().toISOString() }, config, blob.size);
+      }
+      for (const ref of refs) {
+        if (this.store.resolveRef(refKey(ref)) === blob.digest) continue;
+        await this.store.setRef(refKey(ref), blob.digest);
+        this.events.publish('image', 'tag', blob.digest, { name: familiarString(ref) });
+      }
+      return blob.digest;
+    });
+  }
+
+  /** Checks that `tag` is a valid reference to tag with (Docker's "invalid reference format" otherwise). */
+  validateTag(tag: string): void {
+    parseTarget(tag, undefined);
+  }
+
+  /** Blobs that images use: configs and layers. */
+  imageBlobs(): Set<Digest> {
+    return new Set(this.store.all().flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]));
+  }
+
   async remove(nameOrId: string, opts: { force?: boolean; noPrune?: boolean } = {}): Promise<RemoveReportItem[]> {
     return this.lock.run(async () => {
       const image = this.resolve(nameOrId);
@@ -533,7 +572,7 @@ export class ImageService {
    */
   async collectGarbage(): Promise<void> {
     await this.lock.run(async () => {
-      const keep = new Set([...this.store.all().flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...this.pendingChains]);
+      const keep = new Set([...this.store.all().flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...this.pendingChains, ...this.retainer().chains]);
       for (const c of this.snapshots.committedChains()) {
         if (!keep.has(c)) await this.snapshots.removeCommitted(c);
       }
@@ -549,8 +588,9 @@ export class ImageService {
   private async deleteImageLocked(image: Image): Promise<RemoveReportItem[]> {
     const id = image.record.id;
     const others = this.store.all().filter((i) => i.record.id !== id);
-    const keepChains = new Set([...others.flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse()]);
-    const keepBlobs = new Set(others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]));
+    const retained = this.retainer();
+    const keepChains = new Set([...others.flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...retained.chains]);
+    const keepBlobs = new Set([...others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]), ...retained.blobs]);
     await this.store.delete(id);
     const report: RemoveReportItem[] = [{ deleted: id }];
     for (const c of chainIds(image.config.rootfs.diff_ids).reverse()) {

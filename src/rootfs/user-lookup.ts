@@ -31,7 +31,7 @@ export async function resolveUser(rootfs: string, user: string): Promise<Resolve
       name = entry.name;
     }
   } else {
-    const entry = passwd.find((p) => p.name === userPart);
+    const entry = passwd.find((p) => p.name === userPart) ?? (userPart === 'root' ? { name: 'root', uid: 0, gid: 0 } : undefined);
     if (entry === undefined) throw new EngineError('invalid-argument', `unable to find user ${userPart}: no matching entries in passwd file`);
     uid = entry.uid;
     gid = entry.gid;

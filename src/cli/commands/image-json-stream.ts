@@ -32,6 +32,11 @@ async function* jsonValues(body: Readable): AsyncGenerator<string> {
   }
 }
 
+/** The messages of a JSON progress stream. */
+export async function* jsonMessages(body: Readable): AsyncGenerator<JsonStreamMessage> {
+  for await (const text of jsonValues(body)) yield JSON.parse(text) as JsonStreamMessage;
+}
+
 /**
  * Prints a JSON progress stream the way docker's jsonmessage.DisplayJSONMessagesStream does.
  * Not on a terminal: "id: status" lines, `stream` text as is, progress bars left out. On a
@@ -40,8 +45,7 @@ async function* jsonValues(body: Readable): AsyncGenerator<string> {
  */
 export async function displayJsonStream(body: Readable, write: (text: string) => void, tty?: { columns: number }): Promise<void> {
   const lines = new Map<string, number>();
-  for await (const text of jsonValues(body)) {
-    const m = JSON.parse(text) as JsonStreamMessage;
+  for await (const m of jsonMessages(body)) {
     const error = m.errorDetail?.message ?? m.error;
     if (m.errorDetail !== undefined || (m.error !== undefined && m.error !== '')) {
       throw new ApiError(m.errorDetail?.code ?? 500, error ?? '');
