@@ -15,6 +15,7 @@ import { archiveRoutes } from '../api/routes/archive.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import { VolumeStore } from '../volumes/volume-store.js';
 import { systemRoutes } from '../api/routes/system.js';
+import { eventRoutes } from '../api/routes/events.js';
 import { Router } from '../api/router.js';
 import { ContainerRunner } from '../containers/container-runner.js';
 import { ContainerService, type ImageLookup } from '../containers/container-service.js';
@@ -165,6 +166,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   networkRoutes(router, networks, containerService);
   volumeRoutes(router, volumes);
   archiveRoutes(router, containerService);
+  eventRoutes(router, events);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();

@@ -154,7 +154,7 @@ export class ImageService {
       const image = this.resolve(source);
       const ref = parseTarget(repo, tag);
       await this.store.setRef(refKey(ref), image.record.id);
-      this.events.publish('image', 'tag', image.record.id, { name: familiarString(ref) });
+      this.logEvent('tag', image.record.id, familiarString(ref));
     });
   }
 
@@ -200,8 +200,11 @@ export class ImageService {
     return this.lock.run(async () => {
       await this.store.add({ id: blob.digest, layers: [{ digest: layer.digest, size: layer.size, mediaType: LAYER_MEDIA_TYPE }], addedAt: now }, config, blob.size);
       this.pendingChains.delete(layerChain);
-      if (target !== undefined) await this.store.setRef(refKey(target), blob.digest);
-      this.events.publish('image', 'import', blob.digest, target === undefined ? {} : { name: familiarString(target) });
+      if (target !== undefined) {
+        await this.store.setRef(refKey(target), blob.digest);
+        this.logEvent('tag', blob.digest, familiarString(target));
+      }
+      this.logEvent('import', blob.digest, blob.digest);
       return blob.digest;
     });
   }
@@ -224,7 +227,7 @@ export class ImageService {
         await this.store.deleteRef(ref);
         const name = familiarString(parseReference(ref));
         report.push({ untagged: name });
-        this.events.publish('image', 'untag', id, { name });
+        this.logEvent('untag', id, id);
         // Forced, an image only running containers use stays (untagged); stopped ones do not hold it.
         if (!lastRef || users.some((u) => u.running) || (users.length > 0 && opts.force !== true)) return report;
       } else {
@@ -243,7 +246,7 @@ export class ImageService {
           await this.store.deleteRef(r);
           const name = familiarString(parseReference(r));
           report.push({ untagged: name });
-          this.events.publish('image', 'untag', id, { name });
+          this.logEvent('untag', id, id);
         }
       }
       report.push(...(await this.deleteImageLocked(image)));
@@ -271,6 +274,7 @@ export class ImageService {
         for (const item of items) if ('deleted' in item) spaceReclaimed += sizes.get(item.deleted) ?? 0;
         deleted.push(...items);
       }
+      this.events.publish('image', 'prune', '', { reclaimed: String(spaceReclaimed) });
       return { deleted, spaceReclaimed };
     });
   }
@@ -286,6 +290,12 @@ export class ImageService {
         if (!keep.has(c)) await this.snapshots.removeCommitted(c);
       }
     });
+  }
+
+  /** Docker's LogImageEvent: the image's labels (while it exists) and a name. */
+  private logEvent(action: string, id: Digest, name: string): void {
+    const labels = this.store.get(id)?.config.config?.Labels ?? {};
+    this.events.publish('image', action, id, { ...labels, name });
   }
 
   /** Chain ID of the image's top layer: what a container's writable layer sits on. */
@@ -309,7 +319,7 @@ export class ImageService {
     for (const d of [id, ...image.record.layers.map((l) => l.digest)]) {
       if (!keepBlobs.has(d)) await this.content.delete(d);
     }
-    this.events.publish('image', 'delete', id);
+    this.logEvent('delete', id, id);
     return report;
   }
 
