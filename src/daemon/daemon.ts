@@ -16,6 +16,8 @@ import { VolumeService } from '../volumes/volume-service.js';
 import { VolumeStore } from '../volumes/volume-store.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { eventRoutes } from '../api/routes/events.js';
+import { statsRoutes } from '../api/routes/stats.js';
+import { StatsService } from '../containers/stats/stats-service.js';
 import { Router } from '../api/router.js';
 import { ContainerRunner } from '../containers/container-runner.js';
 import { ContainerService, type ImageLookup } from '../containers/container-service.js';
@@ -167,6 +169,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   volumeRoutes(router, volumes);
   archiveRoutes(router, containerService);
   eventRoutes(router, events);
+  statsRoutes(router, new StatsService({ resolve: (id) => containerService.resolve(id), layout: cgroups.layout, hostMemory: os.totalmem() }));
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();

@@ -28,6 +28,7 @@ const CONTAINER: readonly Entry[] = [
   { name: 'rm', aliases: ['remove'], description: 'Remove one or more containers', load: () => load(import('./container-rm.js')) },
   { name: 'run', description: 'Create and run a new container from an image', load: () => load(import('./container-run.js')) },
   { name: 'start', description: 'Start one or more stopped containers', load: () => load(import('./container-start.js')) },
+  { name: 'stats', description: 'Display a live stream of container(s) resource usage statistics', load: () => load(import('./container-stats.js')) },
   { name: 'stop', description: 'Stop one or more running containers', load: () => load(import('./container-stop.js')) },
   { name: 'top', description: 'Display the running processes of a container', load: () => load(import('./container-top.js')) },
   { name: 'unpause', description: 'Unpause all processes within one or more containers', load: () => load(import('./container-unpause.js')) },
@@ -105,6 +106,7 @@ const TOP: readonly Entry[] = [
   { name: 'events', description: 'Get real time events from the server', load: () => load(import('./system-events.js')) },
   { name: 'pause', description: 'Pause all processes within one or more containers', load: () => load(import('./container-pause.js')) },
   { name: 'unpause', description: 'Unpause all processes within one or more containers', load: () => load(import('./container-unpause.js')) },
+  { name: 'stats', description: 'Display a live stream of container(s) resource usage statistics', load: () => load(import('./container-stats.js')) },
 ];
 
 export type Found =

@@ -1,3 +1,4 @@
+import { streamLines } from '../../client/json-lines.js';
 import { ExitError, type Command } from '../command.js';
 import { parseTemplate, TemplateError, type Template } from '../format/go-template.js';
 import { filterFlag, filtersQuery } from './image-filter-flag.js';
@@ -53,24 +54,17 @@ export const command: Command = {
         filters: filtersQuery(flags.getStrings('filter')),
       },
     });
-    let pending = '';
-    for await (const chunk of res) {
-      pending += (chunk as Buffer).toString('utf8');
-      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
-        const line = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
-        if (line === '') continue;
-        const ev = parseEventLine(line);
-        if (tmpl === undefined) {
-          ctx.out(prettyEvent(ev));
-          continue;
-        }
-        try {
-          ctx.out(`${tmpl.execute(eventTemplateData(ev))}\n`);
-        } catch (e: unknown) {
-          if (e instanceof TemplateError) throw new ExitError(1, templateErrorText(e, flags.getString('format')));
-          throw e;
-        }
+    for await (const line of streamLines(res)) {
+      const ev = parseEventLine(line);
+      if (tmpl === undefined) {
+        ctx.out(prettyEvent(ev));
+        continue;
+      }
+      try {
+        ctx.out(`${tmpl.execute(eventTemplateData(ev))}\n`);
+      } catch (e: unknown) {
+        if (e instanceof TemplateError) throw new ExitError(1, templateErrorText(e, flags.getString('format')));
+        throw e;
       }
     }
     return 0;
