@@ -17,6 +17,7 @@ import { VolumeStore } from '../volumes/volume-store.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { statsRoutes } from '../api/routes/stats.js';
+import { emptyBuildCacheRoutes, systemDfRoutes } from '../api/routes/system-df.js';
 import { StatsService } from '../containers/stats/stats-service.js';
 import { Router } from '../api/router.js';
 import { ContainerRunner } from '../containers/container-runner.js';
@@ -169,6 +170,8 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   volumeRoutes(router, volumes);
   archiveRoutes(router, containerService);
   eventRoutes(router, events);
+  systemDfRoutes(router, { images, containers: containerService, volumes });
+  emptyBuildCacheRoutes(router);
   statsRoutes(router, new StatsService({ resolve: (id) => containerService.resolve(id), layout: cgroups.layout, hostMemory: os.totalmem() }));
 
   const servers: Server[] = [];

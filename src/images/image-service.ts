@@ -263,7 +263,9 @@ export class ImageService {
         const refs = this.store.refsOf(id);
         if (!opts.all && refs.length > 0) continue;
         if (this.users(id).length > 0) continue;
-        if (opts.filters !== undefined && !matchImageFilters(this.summary(image), { ...opts.filters, dangling: [] }, (n) => this.find(n))) continue;
+        const { 'label!': notLabels = [], ...filters } = opts.filters ?? {};
+        if (!matchImageFilters(this.summary(image), { ...filters, dangling: [] }, (n) => this.find(n))) continue;
+        if (notLabels.some((l) => matchImageFilters(this.summary(image), { label: [l] }, (n) => this.find(n)))) continue;
         for (const r of refs) {
           await this.store.deleteRef(r);
           deleted.push({ untagged: familiarString(parseReference(r)) });
@@ -321,6 +323,24 @@ export class ImageService {
     }
     this.logEvent('delete', id, id);
     return report;
+  }
+
+  /**
+   * `system df`'s image part: each image with the size of the layers it shares
+   * with other images, and the size of all layers, each counted once.
+   */
+  diskUsage(): { layersSize: number; images: Array<ImageSummary & { sharedSize: number }> } {
+    const all = this.store.all();
+    const users = new Map<Digest, number>();
+    for (const image of all) for (const c of new Set(chainIds(image.config.rootfs.diff_ids))) users.set(c, (users.get(c) ?? 0) + 1);
+    let layersSize = 0;
+    for (const c of users.keys()) layersSize += this.snapshots.committedSize(c);
+    const images = all.map((image) => ({
+      ...this.summary(image),
+      sharedSize: [...new Set(chainIds(image.config.rootfs.diff_ids))].filter((c) => (users.get(c) ?? 0) > 1)
+        .reduce((n, c) => n + this.snapshots.committedSize(c), 0),
+    }));
+    return { layersSize, images };
   }
 
   private tagsOf(id: Digest): string[] {

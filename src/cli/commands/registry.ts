@@ -56,8 +56,10 @@ const NETWORK: readonly Entry[] = [
 ];
 
 const SYSTEM: readonly Entry[] = [
+  { name: 'df', description: 'Show docker disk usage', load: () => load(import('./system-df.js')) },
   { name: 'events', description: 'Get real time events from the server', load: () => load(import('./system-events.js')) },
   { name: 'info', description: 'Display system-wide information', load: () => load(import('./system-info.js')) },
+  { name: 'prune', description: 'Remove unused data', load: () => load(import('./system-prune.js')) },
 ];
 
 const VOLUME: readonly Entry[] = [
