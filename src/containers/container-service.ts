@@ -139,7 +139,7 @@ export class ContainerService {
    * (mounted for the time of `fn` if the container is not running) and its
    * volumes and binds, through a path mapper. Used by cp, export and friends.
    */
-  async withFilesystem<T>(idOrName: string, fn: (toHost: ToHostPath, rec: ContainerRecord) => Promise<T>): Promise<T> {
+  async withFilesystem<T>(idOrName: string, fn: (toHost: ToHostPath, rec: ContainerRecord) => Promise<T>, event?: 'archive-path' | 'extract-to-dir' | 'export'): Promise<T> {
     const id = this.resolve(idOrName).config.id;
     return this.locks.run(id, async () => {
       const rec = this.resolve(id);
@@ -155,7 +155,9 @@ export class ContainerService {
           const m = binds.find((b) => cp === b.dest || cp.startsWith(`${b.dest}/`));
           return m === undefined ? path.join(paths.rootfs, cp) : path.join(m.host, cp.slice(m.dest.length));
         };
-        return await fn(toHost, rec);
+        const result = await fn(toHost, rec);
+        if (event !== undefined) this.publish(event, rec);
+        return result;
       } finally {
         if (!wasMounted) await unmount(paths.rootfs);
       }

@@ -94,6 +94,18 @@ describe('events', () => {
     assert.ok(Date.now() - t >= 900 && Date.now() - t < 5000, 'the stream ends when `until` comes');
   });
 
+  it('cp, export and top report archive-path, extract-to-dir, export and top', async () => {
+    await d.berth(['run', '-d', '--name', 'files', 'busybox', 'sleep', '300']);
+    await d.berth(['cp', 'files:/etc/hostname', '/dev/null']);
+    await d.berth(['cp', '/etc/hostname', 'files:/tmp/x']);
+    await d.berth(['export', '-o', '/dev/null', 'files']);
+    await d.berth(['top', 'files']);
+    const out = await past('berth', '--filter', 'container=files', '--filter', 'event=archive-path', '--filter', 'event=extract-to-dir',
+      '--filter', 'event=export', '--filter', 'event=top', '--format', '{{.Action}}');
+    assert.deepEqual(out.split('\n').filter(Boolean), ['archive-path', 'extract-to-dir', 'export', 'top']);
+    await d.berth(['rm', '-f', 'files']);
+  });
+
   it('refuses bad times with 400', async () => {
     const bad = await d.request('GET', '/v1.47/events?since=yesterday');
     assert.equal(bad.status, 400);
