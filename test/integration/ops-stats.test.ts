@@ -78,8 +78,10 @@ describe('stats', () => {
   it('berth stats and docker stats print the same table, computed as the docker CLI does', async () => {
     await d.berth(['run', '-d', '--name', 'calm', 'busybox', 'sleep', '300']);
     await d.berth(['create', '--name', 'never', 'busybox', 'true']);
-    // CPU time and the network's background chatter move between two runs; the rest must not.
-    const columns = (text: string): Array<Record<string, string>> => parseTable(text).map((r) => ({ ...r, 'CPU %': '', 'NET I/O': '' }));
+    // CPU time, memory use and the network's background chatter move between two runs; the rest must not.
+    const columns = (text: string): Array<Record<string, string>> => parseTable(text).map((r) => ({
+      ...r, 'CPU %': '', 'NET I/O': '', 'MEM %': '', 'MEM USAGE / LIMIT': (r['MEM USAGE / LIMIT'] ?? '').replace(/^.* \//, '/'),
+    }));
     const b = await d.berth(['stats', '--no-stream']);
     const k = await d.docker(['stats', '--no-stream']);
     assert.equal(b.code, 0, b.stderr);
@@ -130,6 +132,12 @@ describe('stats', () => {
     const one = await stats('flow', 'stream=0&one-shot=1');
     assert.equal(one.precpu_stats.cpu_usage.total_usage, 0);
     assert.ok(one.cpu_stats.cpu_usage.total_usage > 0);
+    // The CLIs' streaming output: a redraw every half second, the same bytes from both.
+    const fmt = ['stats', 'flow', '--format', 'table {{.Name}}\t{{.PIDs}}'];
+    const [b, k] = await Promise.all([d.berth(fmt, { timeoutMs: 1800 }), d.docker(fmt, { timeoutMs: 1800 })]);
+    const frame = '\x1b[HNAME      PIDS\nflow      1\n\x1b[HNAME      PIDS \x1b[K\nflow      1 \x1b[K\n \x1b[K\n\x1b[J';
+    assert.ok(b.stdout.startsWith(frame + frame), JSON.stringify(b.stdout.slice(0, 200)));
+    assert.ok(k.stdout.startsWith(frame + frame), JSON.stringify(k.stdout.slice(0, 200)));
     const bad = await d.request('GET', '/v1.47/containers/flow/stats?stream=1&one-shot=1');
     assert.equal(bad.status, 400);
     await d.berth(['rm', '-f', 'flow']);

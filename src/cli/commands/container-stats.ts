@@ -24,6 +24,16 @@ function render(format: string, entries: readonly StatsEntry[], trunc: boolean):
   return renderRows(format, entries.map((e) => statsRow(e, trunc)), STATS_TABLE);
 }
 
+/**
+ * One refresh of the streaming table, byte for byte as docker 28 writes it: the
+ * table after a cursor-home, then (docker appends to the same buffer) the table
+ * again with an erase-to-end-of-line after each line, and an erase-below.
+ */
+export function streamFrame(table: string): string {
+  const first = `\x1b[H${table}`;
+  return `${first}${first.split('\n').map((line) => `${line} \x1b[K\n`).join('')}\x1b[J`;
+}
+
 export const command: Command = {
   path: 'container stats',
   aliases: ['stats'],
@@ -80,7 +90,6 @@ export const command: Command = {
     };
     for (const n of names) follow(n);
     let lastList = Date.now();
-    let first = true;
     for (;;) {
       await new Promise((r) => setTimeout(r, REFRESH_MS));
       if (failures.length > 0 && named && streams.size === 0) throw new ExitError(1, failures.join('\n'));
@@ -91,9 +100,7 @@ export const command: Command = {
         for (const [n, ac] of streams) if (!current.includes(n)) ac.abort();
       }
       const rows = names.length > 0 && named ? names.flatMap((n) => latest.get(n) ?? []) : [...latest.values()];
-      const text = render(format, rows, trunc);
-      ctx.out(`${first && ctx.stdoutIsTTY ? '\x1b[2J' : ''}${ctx.stdoutIsTTY ? '\x1b[H' : ''}${ctx.stdoutIsTTY ? text.replace(/\n/g, '\x1b[K\n') + '\x1b[J' : text}`);
-      first = false;
+      ctx.out(streamFrame(render(format, rows, trunc)));
     }
   },
 };
