@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { BERTH, DOCKER, TestDaemon } from './harness.js';
 
 /** Events since the test started up to now, as `--format` prints them. */
@@ -96,9 +97,10 @@ describe('events', () => {
 
   it('cp, export and top report archive-path, extract-to-dir, export and top', async () => {
     await d.berth(['run', '-d', '--name', 'files', 'busybox', 'sleep', '300']);
-    await d.berth(['cp', 'files:/etc/hostname', '/dev/null']);
+    // Into files of the test's own (cp replaces what is at the destination, as docker cp does).
+    await d.berth(['cp', 'files:/etc/hostname', path.join(d.root, 'hostname.copy')]);
     await d.berth(['cp', '/etc/hostname', 'files:/tmp/x']);
-    await d.berth(['export', '-o', '/dev/null', 'files']);
+    await d.berth(['export', '-o', path.join(d.root, 'files.tar'), 'files']);
     await d.berth(['top', 'files']);
     const out = await past('berth', '--filter', 'container=files', '--filter', 'event=archive-path', '--filter', 'event=extract-to-dir',
       '--filter', 'event=export', '--filter', 'event=top', '--format', '{{.Action}}');
