@@ -10,8 +10,8 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 [ "$(id -u)" = 0 ] || { log "run as root (berth manages containers, mounts and networks)"; exit 1; }
 
 packages=(runc crun conmon containernetworking-plugins iptables iproute2 busybox-static mmdebstrap
-  debootstrap tini procps uidmap xz-utils bzip2 zstd tar util-linux ca-certificates)
-[ "${BERTH_SETUP_TEST_TOOLS:-0}" = 1 ] && packages+=(tmux)
+  debootstrap tini procps uidmap xz-utils bzip2 zstd tar util-linux ca-certificates attr)
+[ "${BERTH_SETUP_TEST_TOOLS:-0}" = 1 ] && packages+=(tmux docker-registry apache2-utils openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

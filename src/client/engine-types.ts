@@ -1,6 +1,8 @@
 /** The Engine API's JSON shapes that the berth CLI sends and reads (subset, Docker's field names). */
 
 export interface HostConfigRequest {
+  Ulimits?: Array<{ Name: string; Soft: number; Hard: number }>;
+  OomScoreAdj?: number;
   NetworkMode?: string;
   AutoRemove?: boolean;
   RestartPolicy?: { Name: string; MaximumRetryCount: number };
@@ -43,6 +45,7 @@ export interface ContainerCreateRequest {
   AttachStderr?: boolean;
   ExposedPorts?: Record<string, object>;
   Volumes?: Record<string, object>;
+  Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number };
   HostConfig: HostConfigRequest;
   NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[]; IPAMConfig?: { IPv4Address: string }; MacAddress?: string }> };
 }
@@ -140,6 +143,7 @@ export interface JsonStreamMessage {
   id?: string;
   stream?: string;
   progress?: string;
+  progressDetail?: { current?: number; total?: number };
   error?: string;
   errorDetail?: { code?: number; message?: string };
   aux?: unknown;

@@ -3,6 +3,7 @@ import { invalidArgument } from '../engine-error.js';
 import type { ContainerDefaults } from '../images/image-config.js';
 import type { ContainerConfig, HostOptions } from './container.js';
 import type { CreateOptions } from './create-options.js';
+import { healthFromImage, mergeHealth } from './health.js';
 
 export const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
 
@@ -12,7 +13,7 @@ export function defaultHostOptions(): HostOptions {
     privileged: false, capAdd: [], capDrop: [], readonlyRootfs: false, shmSize: DEFAULT_SHM_SIZE,
     dns: [], dnsSearch: [], dnsOptions: [], extraHosts: [], init: false, portBindings: [], publishAllPorts: false, aliases: [], ipv4Address: '', macAddress: '',
     mounts: [], binds: [], tmpfs: {}, volumesFrom: [],
-    logConfig: { type: 'json-file', config: {} },
+    logConfig: { type: '', config: {} },
   };
 }
 
@@ -79,6 +80,7 @@ export function buildContainerConfig(
     exposedPorts: { ...(image.ExposedPorts ?? {}), ...(opts.exposedPorts ?? {}) },
     volumes: { ...(image.Volumes ?? {}), ...(opts.volumes ?? {}) },
     onBuild: image.OnBuild ?? null,
+    healthcheck: mergeHealth(opts.healthcheck, healthFromImage(image.Healthcheck)),
     host,
   };
 }

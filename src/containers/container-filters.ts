@@ -54,7 +54,7 @@ export function matchContainer(rec: ContainerRecord, filters: ContainerFilters, 
   if (!any('status', (v) => v === rec.state.status)) return false;
   if (!any('exited', (v) => rec.state.status === 'exited' && rec.state.exitCode === Number(v))) return false;
   if (!any('ancestor', (v) => ctx.hasAncestor(rec, v))) return false;
-  if (!any('health', (v) => v === 'none')) return false;
+  if (!any('health', (v) => v === (rec.state.health?.status ?? 'none'))) return false;
   if (!any('network', (v) => v === rec.config.host.networkMode)) return false;
   if (!any('volume', () => false)) return false;
   if (!any('publish', () => false)) return false;

@@ -5,13 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Endpoint, NetworkAttachment, PortBinding } from '../networks/network.js';
 import type { OciRuntime } from '../runtime/oci-runtime.js';
-import { DEFAULT_PATH, generateSpec, type BindMount, type NetworkNamespace, type OciMount } from '../runtime/oci-spec.js';
+import { DEFAULT_PATH, effectiveCapabilities, generateSpec, type BindMount, type NetworkNamespace, type OciDevice, type OciMount } from '../runtime/oci-spec.js';
 import type { CgroupInfo } from '../runtime/runtime-select.js';
 import { resolveInRoot } from '../rootfs/resolve-in-root.js';
-import { resolveUser } from '../rootfs/user-lookup.js';
+import { resolveGroups, resolveUser } from '../rootfs/user-lookup.js';
+import { parseSecurityOpts } from './security-options.js';
+import { dockerDefaultProfile, ociSeccomp, parseProfile } from '../runtime/seccomp.js';
+import { NO_RESOURCES, ociResources, ociRlimits } from './resources.js';
+import { logPolicy, monitorLogCap } from './log-policy.js';
 import { mountAt, unmount } from '../snapshots/mounter.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
-import { internal, invalidArgument } from '../engine-error.js';
+import { EngineError, internal, invalidArgument } from '../engine-error.js';
 import { mergeEnv } from './container-config.js';
 import type { ContainerConfig } from './container.js';
 import type { VolumeBackend } from './mount-resolver.js';
@@ -125,6 +129,13 @@ export class ContainerRunner {
     try {
       const netnsPath = await netns;
       const user = await resolveUser(paths.rootfs, config.user);
+      const groupAdd = await resolveGroups(paths.rootfs, config.host.groupAdd ?? []);
+      const security = parseSecurityOpts(config.host.securityOpt ?? []);
+      const caps = effectiveCapabilities(config.host.privileged, config.host.capAdd, config.host.capDrop);
+      const seccomp = config.host.privileged || security.seccomp === 'unconfined' ? undefined
+        : ociSeccomp(security.seccomp === 'default' ? dockerDefaultProfile() : parseProfile(security.seccomp), caps);
+      const devices = await Promise.all((config.host.devices ?? []).map(deviceNode));
+      const init = config.host.init ? await initBinary() : undefined;
       const cwd = config.workingDir === '' ? '/' : path.posix.resolve('/', config.workingDir);
       if (cwd !== '/') await fs.mkdir(await resolveInRoot(paths.rootfs, cwd), { recursive: true, mode: 0o755 });
       await this.writeEtcFiles(config, paths);
@@ -140,14 +151,15 @@ export class ContainerRunner {
       const extraMounts = await this.containerMounts(config.host.mounts, paths.rootfs, acquired);
       const network: NetworkNamespace = config.host.networkMode === 'host' ? { kind: 'host' }
         : netnsPath !== undefined ? { kind: 'path', path: netnsPath } : { kind: 'private' };
+      if (init !== undefined) binds.push({ source: init, destination: INIT_PATH, readonly: true });
       const spec = generateSpec({
         rootfs: paths.rootfs,
-        args: [config.path, ...config.args],
+        args: [...(init !== undefined ? [INIT_PATH, '--'] : []), config.path, ...config.args],
         env,
         cwd,
         uid: user.uid,
         gid: user.gid,
-        additionalGids: user.additionalGids,
+        additionalGids: [...new Set([...user.additionalGids, ...groupAdd])],
         hostname: config.hostname,
         domainname: config.domainname,
         terminal: config.tty,
@@ -161,11 +173,19 @@ export class ContainerRunner {
         shmSize: config.host.shmSize,
         binds,
         thermalThrottlePaths: this.thermalPaths,
+        resources: ociResources(config.host.resources ?? NO_RESOURCES),
+        rlimits: ociRlimits(config.host.ulimits ?? []),
+        ...(config.host.oomScoreAdj !== undefined ? { oomScoreAdj: config.host.oomScoreAdj } : {}),
+        ...(seccomp !== undefined ? { seccomp } : {}),
+        noNewPrivileges: security.noNewPrivileges,
+        ...(config.host.sysctls !== undefined ? { sysctls: config.host.sysctls } : {}),
+        devices,
       });
       (spec['mounts'] as OciMount[]).push(...extraMounts);
       await fs.writeFile(path.join(paths.dir, 'config.json'), JSON.stringify(spec));
       return await this.runtime.create({
         id: config.id, name, bundle: paths.dir, logPath: paths.logPath, terminal: config.tty, stdin: config.openStdin,
+        ...logCap(monitorLogCap(logPolicy(config.host.logConfig))),
         // A TTY container keeps stdin across detaching (EOF is ^D there); a piped `run -i` gets EOF when the client closes.
         leaveStdinOpen: config.tty || !config.stdinOnce,
       });
@@ -310,4 +330,44 @@ async function copyUp(rootfs: string, destination: string, volumeData: string): 
   } catch (e: unknown) {
     throw internal(`copying image content into volume at ${destination}: ${e instanceof Error ? e.message : String(e)}`, e);
   }
+}
+
+/** Where `--init` puts its init (Docker's path). */
+const INIT_PATH = '/sbin/docker-init';
+
+/** The init `--init` runs: Debian's static tini (it works in any image). */
+async function initBinary(): Promise<string> {
+  for (const p of ['/usr/bin/tini-static', '/usr/bin/docker-init', '/usr/bin/tini']) {
+    try {
+      await fs.access(p);
+      return p;
+    } catch {
+      // next
+    }
+  }
+  throw new EngineError('invalid-argument', 'no init binary found on the host: install tini (scripts/setup.sh does)');
+}
+
+/** A `--device` as the OCI spec wants it: the host node's type, numbers and mode. */
+async function deviceNode(d: { pathOnHost: string; pathInContainer: string; cgroupPermissions: string }): Promise<OciDevice> {
+  let st;
+  try {
+    st = await fs.stat(d.pathOnHost, { bigint: true });
+  } catch (e: unknown) {
+    throw new EngineError('invalid-argument', `error gathering device information while adding custom device "${d.pathOnHost}": no such file or directory`, { cause: e });
+  }
+  if (!st.isCharacterDevice() && !st.isBlockDevice()) {
+    throw new EngineError('invalid-argument', `error gathering device information while adding custom device "${d.pathOnHost}": not a device node`);
+  }
+  const rdev = st.rdev;
+  const major = Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
+  const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & 0xfff00n));
+  return {
+    path: d.pathInContainer, type: st.isCharacterDevice() ? 'c' : 'b', major, minor,
+    fileMode: Number(st.mode & 0o777n), uid: Number(st.uid), gid: Number(st.gid), access: d.cgroupPermissions,
+  };
+}
+
+function logCap(cap: number | undefined): { logSizeMax?: number } {
+  return cap === undefined ? {} : { logSizeMax: cap };
 }

@@ -18,6 +18,7 @@ class MemorySnapshotter implements Snapshotter {
   applyLayer(): Promise<LayerApply> { throw new Error('not used'); }
   async prepare(key: string): Promise<void> { this.active.add(key); }
   mounts(): MountSpec { return { type: 'overlay', source: 'overlay', options: [] }; }
+  upperDir(): string { return ''; }
   hasActive(key: string): boolean { return this.active.has(key); }
   activeKeys(): string[] { return [...this.active]; }
   chainsInUse(): Set<Digest> { return new Set(); }

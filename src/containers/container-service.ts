@@ -5,7 +5,8 @@ import type { Digest } from '../content/digest.js';
 import { conflict, EngineError, invalidArgument, isEngineError, notFound, notModified } from '../engine-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { ContainerDefaults } from '../images/image-config.js';
-import { readLog, type LogEntry } from '../runtime/container-log.js';
+import { readLog, readLogWithHistory, type LogEntry } from '../runtime/container-log.js';
+import { logPolicy, rotatedNames } from './log-policy.js';
 import type { OciRuntime, StdinPipe } from '../runtime/oci-runtime.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { KeyedMutex } from '../sync/mutex.js';
@@ -14,12 +15,14 @@ import { resolveMounts, type VolumeBackend } from './mount-resolver.js';
 import { matchContainer, validateContainerFilters, type ContainerFilters } from './container-filters.js';
 import { containerPaths, type ContainerPaths, type ContainerRunner } from './container-runner.js';
 import type { ContainerStore } from './container-store.js';
-import { initialState, isRunningStatus, type ContainerRecord, type ContainerState } from './container.js';
+import { initialState, isRunningStatus, type ContainerRecord, type ContainerState, type HealthState, type RestartPolicy } from './container.js';
 import type { CreateOptions } from './create-options.js';
 import type { MountPoint } from './mounts.js';
 import path from 'node:path';
 import type { ToHostPath } from '../rootfs/resolve-in-root.js';
 import { isMountPoint, mountAt, unmount } from '../snapshots/mounter.js';
+import { changes, lowerDirs, type Change } from '../snapshots/changes.js';
+import { isMountStub, MOUNT_STUB_FILES } from '../snapshots/layer-diff.js';
 import { isValidName, randomName } from './name-generator.js';
 import { parseSignal } from './signals.js';
 import { filterPsOutput, psArguments, type TopResult } from './top.js';
@@ -29,6 +32,10 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 const runPs = (args: string[]): Promise<{ stdout: string }> => execFileAsync('ps', args, { maxBuffer: 64 * 1024 * 1024 });
 import { assertTransition } from './state-machine.js';
+import { nextRestartDelay, shouldRestart } from './restart-policy.js';
+import { initialHealth, isActive } from './health.js';
+import { validateSysctls } from './security-options.js';
+import { NO_RESOURCES, ociResources, validateResources, validateUlimits, type HostResources, type ResourceOptions } from './resources.js';
 
 /** What the container service needs to know about images. */
 export interface ImageLookup {
@@ -88,6 +95,10 @@ export interface ContainerServiceDeps {
   readonly volumes?: VolumeBackend;
   /** The canonical name of the network a container asks for (throws when there is none such). */
   readonly resolveNetwork?: (mode: string, endpoint: { ipv4Address: string; macAddress: string; aliases: readonly string[] }) => string;
+  /** What the host offers, for resource checks (tests may leave it out). */
+  readonly host?: { resources(): HostResources; hardLimit(name: string): number | undefined };
+  /** The daemon's `log-driver` and `log-opts`. */
+  readonly logDefaults?: { readonly type?: string; readonly config?: Readonly<Record<string, string>> };
   /** Called after a container is gone (its image's layers may be free now). */
   readonly onRemoved?: () => void;
 }
@@ -101,9 +112,39 @@ export class ContainerService {
   private readonly removeListeners = new Map<string, Set<() => void>>();
   private readonly startListeners = new Map<string, Set<() => void>>();
   private readonly stoppedHooks: Array<(id: string) => void> = [];
+  private readonly startedHooks: Array<(id: string) => void> = [];
+  /** Pending policy restarts, their last back-off delay, and containers whose restart a stop cancelled. */
+  private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+  private readonly restartDelays = new Map<string, number>();
+  private readonly restartCanceled = new Set<string>();
+  private shuttingDown = false;
   private readonly removedHooks: Array<(id: string) => void> = [];
 
   constructor(private readonly d: ContainerServiceDeps) {}
+
+  /** Calls `fn` with the ID of each container that starts (by hand or by its restart policy). */
+  onStarted(fn: (id: string) => void): void {
+    this.startedHooks.push(fn);
+  }
+
+  /**
+   * Records a health probe's outcome on a running container; publishes
+   * `health_status` when the status changes. Returns the new health, or
+   * undefined when the container no longer runs.
+   */
+  async updateHealth(id: string, update: (current: HealthState) => HealthState): Promise<HealthState | undefined> {
+    let changed: HealthState | undefined;
+    let result: HealthState | undefined;
+    await this.locks.run(id, async () => {
+      const rec = this.d.store.get(id);
+      if (rec === undefined || rec.state.status !== 'running' || rec.state.health === undefined) return;
+      result = update(rec.state.health);
+      await this.save(rec, { health: result });
+      if (result.status !== rec.state.health.status) changed = result;
+    });
+    if (changed !== undefined) this.publish(`health_status: ${changed.status}`, this.resolve(id));
+    return result;
+  }
 
   /** Calls `fn` with the ID of each container that stops. */
   onStopped(fn: (id: string) => void): void {
@@ -202,6 +243,22 @@ export class ContainerService {
     }
     const id = randomBytes(32).toString('hex');
     let config = buildContainerConfig(id, new Date().toISOString(), opts, image.id, image.defaults, os.hostname());
+    const warnings: string[] = [];
+    if (config.host.resources !== undefined) {
+      const checked = validateResources(config.host.resources, this.d.host?.resources() ?? { cpus: os.availableParallelism(), swapLimit: false });
+      warnings.push(...checked.warnings);
+      config = { ...config, host: { ...config.host, resources: checked.resources } };
+    }
+    validateUlimits(config.host.ulimits ?? [], (n) => this.d.host?.hardLimit(n));
+    validateSysctls(config.host.sysctls ?? {}, config.host.networkMode);
+    // The log settings are fixed at create, the daemon's defaults filled in (as inspect shows them).
+    const daemonLog = this.d.logDefaults ?? {};
+    const policy = logPolicy(config.host.logConfig, daemonLog);
+    const inherits = config.host.logConfig.type === '' || config.host.logConfig.type === daemonLog.type;
+    config = {
+      ...config,
+      host: { ...config.host, logConfig: { type: policy.driver, config: { ...(inherits ? daemonLog.config ?? {} : {}), ...config.host.logConfig.config } } },
+    };
     const mounts = this.d.volumes === undefined ? [] : await resolveMounts(
       opts.mountRequests ?? [], config.host.volumesFrom, Object.keys(config.volumes), this.d.volumes,
       (n) => this.find(n)?.config.host.mounts,
@@ -227,7 +284,7 @@ export class ContainerService {
       throw e;
     }
     this.publish('create', this.resolve(id));
-    return { id, warnings: [] };
+    return { id, warnings };
   }
 
   async start(idOrName: string): Promise<void> {
@@ -240,19 +297,16 @@ export class ContainerService {
         if (status === 'running') throw notModified();
         if (status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
         if (status === 'removing' || status === 'dead') throw conflict(`container is marked for removal and cannot be started`);
+        // A start by hand begins the restart policy's count and back-off anew.
+        this.cancelRestart(id);
+        this.restartDelays.delete(id);
+        this.restartCanceled.delete(id);
         assertTransition(id, status, 'running');
         try {
-          if (!this.d.snapshots.hasActive(id)) {
-            await this.d.snapshots.prepare(id, this.d.images.resolveForContainer(rec.config.imageId).topChainId);
-          }
-          const { pid, network } = await this.d.runner.start(rec.config, rec.name, this.paths(id), rec.state.extraNetworks ?? []);
-          await this.save(rec, {
-            status: 'running', pid, exitCode: 0, error: '', startedAt: new Date().toISOString(),
-            finishedAt: rec.state.finishedAt, stoppedByUser: false, oomKilled: false, network,
-          });
+          await this.runLocked(rec, { restartCount: 0 });
         } catch (e: unknown) {
           const message = e instanceof Error ? e.message : String(e);
-          failed = await this.save(rec, { exitCode: startFailureExitCode(message), error: message });
+          failed = await this.save(rec, { status: status === 'restarting' ? 'exited' : status, exitCode: startFailureExitCode(message), error: message });
           throw e;
         }
       });
@@ -260,10 +314,121 @@ export class ContainerService {
       if (failed?.config.host.autoRemove === true) await this.remove(id, { force: true }).catch(() => undefined);
       throw e;
     }
-    const started = this.resolve(id);
-    this.publishVolumeEvents('mount', started);
-    this.publish('start', started);
+    this.started(id);
+  }
+
+  /** Starts the container's process (the caller holds its lock and has checked the transition). */
+  private async runLocked(rec: ContainerRecord, change: Partial<ContainerState>): Promise<void> {
+    const id = rec.config.id;
+    if (!this.d.snapshots.hasActive(id)) {
+      await this.d.snapshots.prepare(id, this.d.images.resolveForContainer(rec.config.imageId).topChainId);
+    }
+    const { pid, network } = await this.d.runner.start(rec.config, rec.name, this.paths(id), rec.state.extraNetworks ?? []);
+    await this.save(rec, {
+      status: 'running', pid, exitCode: 0, error: '', startedAt: new Date().toISOString(),
+      finishedAt: rec.state.finishedAt, stoppedByUser: false, oomKilled: false, network,
+      health: isActive(rec.config.healthcheck) ? initialHealth(rec.state.health) : undefined, ...change,
+    });
+  }
+
+  private started(id: string): void {
+    const rec = this.resolve(id);
+    this.publishVolumeEvents('mount', rec);
+    this.publish('start', rec);
+    for (const h of this.startedHooks) h(id);
     for (const l of [...(this.startListeners.get(id) ?? [])]) l();
+  }
+
+  // ---- restart policies ----
+
+  /**
+   * Applies the restart policy to a container that just stopped: `restarting`
+   * for the back-off delay, then a new run. A stop by hand cancels it.
+   */
+  private async maybeRestartLocked(rec: ContainerRecord, manuallyStopped: boolean): Promise<boolean> {
+    const id = rec.config.id;
+    if (this.restartCanceled.has(id) || this.shuttingDown) return false;
+    const policy = rec.config.host.restartPolicy;
+    if (!shouldRestart(policy, { exitCode: rec.state.exitCode, manuallyStopped, restartCount: rec.state.restartCount })) return false;
+    const ranFor = rec.state.startedAt !== undefined && rec.state.finishedAt !== undefined
+      ? Date.parse(rec.state.finishedAt) - Date.parse(rec.state.startedAt) : 0;
+    const delay = nextRestartDelay(this.restartDelays.get(id), ranFor);
+    this.restartDelays.set(id, delay);
+    await this.save(rec, { status: 'restarting' });
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(id);
+      void this.restartNow(id).catch(() => undefined);
+    }, delay);
+    timer.unref();
+    this.restartTimers.set(id, timer);
+    return true;
+  }
+
+  private async restartNow(id: string): Promise<void> {
+    let ok = false;
+    await this.locks.run(id, async () => {
+      const rec = this.d.store.get(id);
+      if (rec === undefined || rec.state.status !== 'restarting') return;
+      try {
+        await this.runLocked(rec, { restartCount: rec.state.restartCount + 1 });
+        ok = true;
+      } catch (e: unknown) {
+        const message = e instanceof Error ? e.message : String(e);
+        const failed = await this.save(rec, {
+          status: 'exited', exitCode: startFailureExitCode(message), error: message,
+          restartCount: rec.state.restartCount + 1, finishedAt: new Date().toISOString(),
+        });
+        await this.maybeRestartLocked(failed, false);
+      }
+    });
+    if (ok) this.started(id);
+  }
+
+  /**
+   * A stop by hand: no policy restart after this run. When the container is
+   * waiting to restart, it is simply stopped (true).
+   */
+  private async settleRestart(id: string): Promise<boolean> {
+    this.restartCanceled.add(id);
+    this.cancelRestart(id);
+    let settled: ContainerRecord | undefined;
+    await this.locks.run(id, async () => {
+      const rec = this.d.store.get(id);
+      if (rec?.state.status === 'restarting') settled = await this.save(rec, { status: 'exited' });
+    });
+    if (settled !== undefined) for (const l of [...(this.exitListeners.get(id) ?? [])]) l(settled);
+    return settled !== undefined;
+  }
+
+  /** Stops a pending policy restart (a stop, kill or removal by hand). */
+  private cancelRestart(id: string): void {
+    const t = this.restartTimers.get(id);
+    if (t !== undefined) clearTimeout(t);
+    this.restartTimers.delete(id);
+  }
+
+  /**
+   * After the daemon starts: containers whose policy says so run again
+   * (`always` even when stopped by hand, `unless-stopped` only when not).
+   */
+  async restartAfterBoot(): Promise<void> {
+    for (const rec of this.d.store.all()) {
+      if (rec.state.status !== 'exited' && rec.state.status !== 'restarting') continue;
+      const policy = rec.config.host.restartPolicy;
+      if (!shouldRestart(policy, { exitCode: rec.state.exitCode, manuallyStopped: rec.state.stoppedByUser, restartCount: rec.state.restartCount })) continue;
+      await this.locks.run(rec.config.id, async () => {
+        const cur = this.d.store.get(rec.config.id);
+        if (cur === undefined) return;
+        await this.save(cur, { status: 'restarting' });
+      });
+      await this.restartNow(rec.config.id).catch(() => undefined);
+    }
+  }
+
+  /** The daemon is stopping: no policy restarts from now on. */
+  shutdown(): void {
+    this.shuttingDown = true;
+    for (const id of [...this.restartTimers.keys()]) this.cancelRestart(id);
   }
 
   /** Resolves once the container runs (at once if it does); rejects when `signal` aborts or it is removed. */
@@ -313,6 +478,52 @@ export class ContainerService {
     return result;
   }
 
+  /**
+   * `docker update`: new limits (fields left at 0 keep their value) and restart
+   * policy; a running container gets the limits at once.
+   */
+  async update(idOrName: string, change: { resources: ResourceOptions; restartPolicy?: RestartPolicy }): Promise<string[]> {
+    const id = this.resolve(idOrName).config.id;
+    let warnings: string[] = [];
+    await this.locks.run(id, async () => {
+      const rec = this.resolve(id);
+      const host = rec.config.host;
+      if (change.restartPolicy !== undefined && change.restartPolicy.name !== 'no' && host.autoRemove) {
+        throw invalidArgument('Restart policy cannot be updated because AutoRemove is enabled for the container');
+      }
+      const cur = host.resources ?? NO_RESOURCES;
+      const given = change.resources;
+      if (given.memory > 0 && given.memorySwap === 0 && cur.memorySwap > 0 && given.memory > cur.memorySwap) {
+        throw conflict('Cannot update container ' + id + ': Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time');
+      }
+      const pick = <K extends keyof ResourceOptions>(k: K, unset: ResourceOptions[K]): ResourceOptions[K] => (given[k] !== unset ? given[k] : cur[k]);
+      const merged: ResourceOptions = {
+        memory: pick('memory', 0), memorySwap: pick('memorySwap', 0), memoryReservation: pick('memoryReservation', 0),
+        memorySwappiness: pick('memorySwappiness', -1), nanoCpus: pick('nanoCpus', 0), cpuShares: pick('cpuShares', 0),
+        cpuPeriod: pick('cpuPeriod', 0), cpuQuota: pick('cpuQuota', 0), cpusetCpus: pick('cpusetCpus', ''),
+        cpusetMems: pick('cpusetMems', ''), pidsLimit: pick('pidsLimit', 0), oomKillDisable: cur.oomKillDisable,
+      };
+      // --cpus replaces a period/quota setting and the other way round.
+      const cpuFix = given.nanoCpus > 0 ? { cpuPeriod: 0, cpuQuota: 0 } : given.cpuPeriod > 0 || given.cpuQuota > 0 ? { nanoCpus: 0 } : {};
+      const checked = validateResources({ ...merged, ...cpuFix }, this.d.host?.resources() ?? { cpus: os.availableParallelism(), swapLimit: false });
+      warnings = checked.warnings;
+      if (rec.state.status === 'running' || rec.state.status === 'paused') {
+        try {
+          await this.d.runtime.update(id, ociResources(checked.resources));
+        } catch (e: unknown) {
+          throw new EngineError('internal', `Cannot update container ${id}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      const next: ContainerRecord = {
+        ...rec,
+        config: { ...rec.config, host: { ...host, resources: checked.resources, ...(change.restartPolicy !== undefined ? { restartPolicy: change.restartPolicy } : {}) } },
+      };
+      await this.d.store.save(next);
+    });
+    this.publish('update', this.resolve(id));
+    return warnings;
+  }
+
   /** Sets the terminal size of a running TTY container (`/containers/{id}/resize`). */
   async resize(idOrName: string, height: number, width: number): Promise<void> {
     const rec = this.resolve(idOrName);
@@ -330,6 +541,10 @@ export class ContainerService {
     const sig = parseSignal(signal);
     const timeout = opts.timeout ?? rec.config.stopTimeout ?? 10;
     await this.markStoppedByUser(id);
+    if (await this.settleRestart(id)) {
+      this.publish('stop', this.resolve(id));
+      return;
+    }
     const exited = this.nextExit(id);
     if (sig !== 9) {
       await this.signal(id, sig).catch(ignoreNotRunning);
@@ -355,6 +570,13 @@ export class ContainerService {
       throw conflict(`cannot kill container: ${idOrName}: container ${rec.config.id} is not running`);
     }
     if (sig === 9 || sig === 15 || sig === 2) await this.markStoppedByUser(rec.config.id);
+    // The stop signal ends the restart policy too, as with Docker; others (SIGKILL) let `always` bring it back.
+    const stopSignal = parseSignal(rec.config.stopSignal ?? 'SIGTERM');
+    if (rec.state.status === 'restarting') {
+      if (sig === stopSignal) await this.settleRestart(rec.config.id);
+      return;
+    }
+    if (sig === stopSignal) this.restartCanceled.add(rec.config.id);
     await this.signal(rec.config.id, sig);
   }
 
@@ -410,10 +632,12 @@ export class ContainerService {
         const what = rec.state.status === 'paused' ? 'container is paused and must be unpaused first' : 'container is running: stop the container before removing or force remove';
         throw conflict(`cannot remove container "/${rec.name}": ${what}`);
       }
-      const exited = this.nextExit(id);
       await this.markStoppedByUser(id);
-      await this.signal(id, 9).catch(ignoreNotRunning);
-      await exited;
+      if (!(await this.settleRestart(id))) {
+        const exited = this.nextExit(id);
+        await this.signal(id, 9).catch(ignoreNotRunning);
+        await exited;
+      }
     }
     await this.locks.run(id, async () => {
       const current = this.d.store.get(id);
@@ -554,7 +778,10 @@ export class ContainerService {
     const follow = opts.follow === true && isRunningStatus(rec.state.status)
       ? { stopped: this.nextExitOrRemoval(rec.config.id, opts.signal), signal: opts.signal }
       : undefined;
-    const source = readLog(this.paths(rec.config.id).logPath, {
+    const policy = logPolicy(rec.config.host.logConfig);
+    if (policy.driver === 'none') throw new EngineError('not-implemented', 'configured logging driver does not support reading');
+    const logPath = this.paths(rec.config.id).logPath;
+    const source = readLogWithHistory(logPath, rotatedNames(logPath, policy).reverse(), {
       ...(opts.sinceNano !== undefined ? { sinceNano: opts.sinceNano } : {}),
       ...(opts.untilNano !== undefined ? { untilNano: opts.untilNano } : {}),
       ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
@@ -581,6 +808,22 @@ export class ContainerService {
     const stopped = this.nextExitOrRemoval(rec.config.id, signal);
     this.publish('attach', rec);
     return { tty: rec.config.tty, entries: readLog(logPath, { fromOffset: size, follow: { stopped, signal } }) };
+  }
+
+  /** What the container changed in its filesystem (`docker diff`), without the runtime's mount stubs. */
+  async changes(idOrName: string): Promise<Change[]> {
+    const id = this.resolve(idOrName).config.id;
+    const upper = this.d.snapshots.upperDir(id);
+    const all = await changes(upper, lowerDirs(this.d.snapshots.mounts(id)));
+    const stubs = new Set<string>();
+    for (const f of MOUNT_STUB_FILES) {
+      const st = await fs.lstat(path.join(upper, f)).catch(() => undefined);
+      if (st !== undefined && isMountStub(f, st)) stubs.add(`/${f}`);
+    }
+    const kept = all.filter((c) => !stubs.has(c.path));
+    // a directory listed only because of the stubs inside it goes too
+    return kept.filter((c) => c.kind !== 0 || stubs.size === 0 || !all.some((o) => stubs.has(o.path) && o.path.startsWith(`${c.path}/`))
+      || kept.some((o) => o !== c && o.path.startsWith(`${c.path}/`)));
   }
 
   async prune(filters: ContainerFilters = {}): Promise<{ deleted: string[]; spaceReclaimed: number }> {
@@ -620,6 +863,7 @@ export class ContainerService {
       await this.d.runtime.waitMonitorExit(id);
       exitedRec = await this.finishExitLocked(rec, exit.exitCode, exit.finishedAt);
       for (const l of [...(this.exitListeners.get(id) ?? [])]) l(exitedRec);
+      if (!exitedRec.config.host.autoRemove) await this.maybeRestartLocked(exitedRec, exitedRec.state.stoppedByUser);
       // --rm: the container goes right away, in the same critical section.
       if (exitedRec.config.host.autoRemove) {
         await this.destroyLocked(exitedRec, true);
@@ -670,10 +914,12 @@ export class ContainerService {
 
   private async finishExitLocked(rec: ContainerRecord, exitCode: number, finishedAt: Date): Promise<ContainerRecord> {
     const paths = this.paths(rec.config.id);
+    const oomKilled = await this.d.runtime.oomKilled(rec.config.id, paths.dir).catch(() => false);
+    if (oomKilled) this.publish('oom', rec);
     const [updated] = await Promise.all([
       rec.config.host.autoRemove
-        ? Promise.resolve<ContainerRecord>({ ...rec, state: { ...rec.state, status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString() } })
-        : this.save(rec, { status: 'exited', pid: 0, exitCode, finishedAt: finishedAt.toISOString(), network: undefined }),
+        ? Promise.resolve<ContainerRecord>({ ...rec, state: { ...rec.state, status: 'exited', pid: 0, exitCode, oomKilled, finishedAt: finishedAt.toISOString() } })
+        : this.save(rec, { status: 'exited', pid: 0, exitCode, oomKilled, finishedAt: finishedAt.toISOString(), network: undefined }),
       this.d.runner.cleanup(rec.config.id, paths, rec.state.network, rec.config.host.mounts).catch(() => undefined),
     ]);
     const startedAt = Date.parse(rec.state.startedAt ?? '');
@@ -699,6 +945,9 @@ export class ContainerService {
     for (const l of [...(this.removeListeners.get(id) ?? [])]) l();
     this.removeListeners.delete(id);
     this.exitListeners.delete(id);
+    this.cancelRestart(id);
+    this.restartDelays.delete(id);
+    this.restartCanceled.delete(id);
     await Promise.all([purged, this.d.snapshots.remove(id), this.d.runtime.forget(id)]);
     this.d.onRemoved?.();
   }

@@ -1,6 +1,7 @@
 import type { Digest } from '../content/digest.js';
 import type { NetworkAttachment, PortBinding } from '../networks/network.js';
 import type { MountPoint } from './mounts.js';
+import type { ResourceOptions, Ulimit } from './resources.js';
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -9,6 +10,33 @@ export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure
 export interface RestartPolicy {
   readonly name: RestartPolicyName;
   readonly maximumRetryCount: number;
+}
+
+/** A health check (Docker's HealthConfig); durations in nanoseconds, 0 for "the default". */
+export interface HealthConfig {
+  /** `["CMD", ...]`, `["CMD-SHELL", "cmd"]`, `["NONE"]`, or empty to inherit the image's. */
+  readonly test: readonly string[];
+  readonly interval: number;
+  readonly timeout: number;
+  readonly startPeriod: number;
+  readonly startInterval: number;
+  readonly retries: number;
+}
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy';
+
+export interface HealthProbeResult {
+  readonly start: string;
+  readonly end: string;
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+export interface HealthState {
+  readonly status: HealthStatus;
+  readonly failingStreak: number;
+  /** The last few probes, oldest first. */
+  readonly log: readonly HealthProbeResult[];
 }
 
 /** Options that shape how the container runs on the host (Docker's HostConfig). */
@@ -45,6 +73,15 @@ export interface HostOptions {
   readonly ipv4Address: string;
   readonly macAddress: string;
   readonly logConfig: { readonly type: string; readonly config: Readonly<Record<string, string>> };
+  /** Limits (absent in records from before they existed: none). */
+  readonly resources?: ResourceOptions;
+  readonly ulimits?: readonly Ulimit[];
+  readonly oomScoreAdj?: number;
+  /** `--security-opt` as given (seccomp profiles as their JSON). */
+  readonly securityOpt?: readonly string[];
+  readonly groupAdd?: readonly string[];
+  readonly devices?: ReadonlyArray<{ readonly pathOnHost: string; readonly pathInContainer: string; readonly cgroupPermissions: string }>;
+  readonly sysctls?: Readonly<Record<string, string>>;
 }
 
 /** What is fixed when the container is created. */
@@ -76,6 +113,8 @@ export interface ContainerConfig {
   readonly exposedPorts: Readonly<Record<string, object>>;
   readonly volumes: Readonly<Record<string, object>>;
   readonly onBuild: readonly string[] | null;
+  /** The effective health check (merged with the image's); undefined when there is none. */
+  readonly healthcheck?: HealthConfig | undefined;
   readonly host: HostOptions;
 }
 
@@ -94,6 +133,8 @@ export interface ContainerState {
   /** The network side of the current run (namespace, endpoints, ports); undefined when stopped. */
   readonly network?: NetworkAttachment | undefined;
   /** Networks joined with `network connect`, besides the one of HostConfig.NetworkMode. */
+  /** Health of the current (or last) run, for containers with a health check. */
+  readonly health?: HealthState | undefined;
   readonly extraNetworks?: ReadonlyArray<{ readonly name: string; readonly aliases: readonly string[]; readonly ipv4Address?: string }>;
 }
 

@@ -1,4 +1,4 @@
-import type { HostOptions } from './container.js';
+import type { HealthConfig, HostOptions } from './container.js';
 import type { MountRequest } from './mounts.js';
 
 /** What a client asks for when creating a container (native form of Docker's create body). */
@@ -23,6 +23,7 @@ export interface CreateOptions {
   readonly attachStderr?: boolean;
   readonly exposedPorts?: Readonly<Record<string, object>>;
   readonly volumes?: Readonly<Record<string, object>>;
+  readonly healthcheck?: HealthConfig;
   readonly host?: Partial<HostOptions>;
   /** Mounts asked for with -v, --mount and --tmpfs (resolved into host.mounts at create). */
   readonly mountRequests?: readonly MountRequest[];

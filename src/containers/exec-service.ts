@@ -147,6 +147,49 @@ export class ExecService {
     return { tty, output, exited };
   }
 
+  /**
+   * Runs a command to its end and returns its exit code and (combined, at most
+   * `maxOutput` bytes of) output, killing it after `timeoutMs` (health probes).
+   * Errors starting it come back as exit code -1 with the message as output.
+   */
+  async run(containerId: string, cmd: readonly string[], opts: { timeoutMs: number; maxOutput: number }): Promise<{ exitCode: number; output: string; timedOut: boolean }> {
+    const id = await this.create(containerId, { cmd, attachStdout: true, attachStderr: true });
+    const ex = this.get(id);
+    const ac = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const session = await this.start(id, { signal: ac.signal });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const reading = (async () => {
+        for await (const e of session.output) {
+          if (size < opts.maxOutput) chunks.push(e.data.subarray(0, opts.maxOutput - size));
+          size += e.data.length;
+        }
+      })();
+      const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), opts.timeoutMs); });
+      const r = await Promise.race([session.exited, timedOut]);
+      if (r === 'timeout') {
+        if (ex.pid > 0) {
+          try {
+            process.kill(ex.pid, 'SIGKILL');
+          } catch {
+            // it ended meanwhile
+          }
+        }
+        ac.abort();
+        return { exitCode: -1, output: '', timedOut: true };
+      }
+      await reading;
+      return { exitCode: r, output: Buffer.concat(chunks).toString(), timedOut: false };
+    } catch (e: unknown) {
+      return { exitCode: -1, output: e instanceof Error ? e.message : String(e), timedOut: false };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      void this.drop(ex);
+    }
+  }
+
   async openStdin(execId: string): Promise<StdinPipe> {
     const ex = this.get(execId);
     if (ex.opts.attachStdin !== true || ex.handle === undefined) throw conflict(`exec ${execId} has no stdin`);

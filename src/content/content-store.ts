@@ -20,7 +20,8 @@ export interface ContentWriter {
 export interface ContentStore {
   info(digest: Digest): Promise<BlobInfo | undefined>;
   read(digest: Digest): Promise<Buffer>;
-  readStream(digest: Digest): Readable;
+  /** The blob's bytes, or those from `start` (inclusive) to `end` (exclusive). */
+  readStream(digest: Digest, range?: { start: number; end: number }): Readable;
   writer(): Promise<ContentWriter>;
   put(data: Uint8Array | string): Promise<BlobInfo>;
   delete(digest: Digest): Promise<void>;

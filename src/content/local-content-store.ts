@@ -1,6 +1,6 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import type { BlobInfo, ContentStore, ContentWriter } from './content-store.js';
 import { digestHex, isDigest, type Digest } from './digest.js';
@@ -46,8 +46,10 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
-  readStream(digest: Digest): Readable {
-    return createReadStream(this.blobPath(digest));
+  readStream(digest: Digest, range?: { start: number; end: number }): Readable {
+    if (range === undefined) return createReadStream(this.blobPath(digest));
+    if (range.end <= range.start) return Readable.from([]);
+    return createReadStream(this.blobPath(digest), { start: range.start, end: range.end - 1 });
   }
 
   async writer(): Promise<ContentWriter> {

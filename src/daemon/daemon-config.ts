@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { errnoCode, invalidArgument } from '../engine-error.js';
+import { DEFAULT_CERTS_DIR, type RegistryOptions } from '../registry/registry-hosts.js';
 
 export interface DaemonConfig {
   readonly hosts: readonly string[];
@@ -9,13 +10,15 @@ export interface DaemonConfig {
   readonly runtime: string | undefined;
   readonly debug: boolean;
   readonly pidfile: string;
-  /** Bytes after which a container log is truncated (daemon.json log-opts max-size). */
-  readonly logMaxSize: number | undefined;
+  /** daemon.json `log-driver` and `log-opts`: the defaults of containers that set none. */
+  readonly logDefaults: { readonly type?: string; readonly config: Readonly<Record<string, string>> };
   /** The default bridge's device and address (dockerd's --bridge and --bip). */
   readonly bridge: string;
   readonly bip: string | undefined;
   /** daemon.json default-address-pools: where networks without a subnet get one. */
   readonly addressPools: ReadonlyArray<{ readonly base: string; readonly size: number }>;
+  /** daemon.json insecure-registries, registry-mirrors, and where per-registry certificates are (registry-certs-dir). */
+  readonly registry: RegistryOptions;
 }
 
 export const DEFAULT_SOCKET = 'unix:///run/berth/berth.sock';
@@ -27,7 +30,7 @@ const FILE_KEYS: Readonly<Record<string, string>> = {
   pidfile: 'pidfile', 'log-opts': '', 'log-driver': '', runtimes: '', 'log-level': 'log-level',
   // Accepted now, used by later parts of berth (networking, registries):
   bip: 'bip', bridge: 'bridge', 'default-address-pools': '', 'insecure-registries': '', 'registry-mirrors': '', dns: '', 'dns-search': '',
-  'dns-opts': '', 'live-restore': '', 'storage-driver': '', 'userns-remap': '', 'default-ulimits': '', features: '',
+  'dns-opts': '', 'registry-certs-dir': '', 'live-restore': '', 'storage-driver': '', 'userns-remap': '', 'default-ulimits': '', features: '',
 };
 
 const OPTIONS = {
@@ -88,6 +91,7 @@ export async function loadDaemonConfig(argv: readonly string[]): Promise<DaemonC
     if (!h.startsWith('unix://') && !h.startsWith('/')) throw invalidArgument(`unsupported host ${h}: only unix:// sockets are supported`);
   }
   const execRoot = flags['exec-root'] ?? str('exec-root') ?? '/run/berth';
+  const logDriver = str('log-driver');
   const logOpts = typeof file['log-opts'] === 'object' && file['log-opts'] !== null ? (file['log-opts'] as Record<string, unknown>) : {};
   return {
     hosts,
@@ -96,10 +100,21 @@ export async function loadDaemonConfig(argv: readonly string[]): Promise<DaemonC
     runtime: flags.runtime ?? flags['default-runtime'] ?? str('default-runtime'),
     debug: flags.debug ?? (file['debug'] === true),
     pidfile: flags.pidfile ?? str('pidfile') ?? `${execRoot}/berth.pid`,
-    logMaxSize: typeof logOpts['max-size'] === 'string' ? parseSize(logOpts['max-size']) : undefined,
+    logDefaults: {
+      ...(logDriver !== undefined ? { type: logDriver } : {}),
+      config: Object.fromEntries(Object.entries(logOpts).map(([k, v]) => [k, String(v)])),
+    },
     bridge: flags.bridge ?? str('bridge') ?? 'berth0',
     bip: flags.bip ?? str('bip'),
     addressPools: parsePools(file['default-address-pools']),
+    registry: {
+      insecureRegistries: stringList(file, 'insecure-registries'),
+      mirrors: stringList(file, 'registry-mirrors').map((m) => {
+        if (!/^https?:\/\/[^/]+\/?$/.test(m)) throw invalidArgument(`invalid mirror: "${m}" is not a valid URI`);
+        return m.replace(/\/+$/, '');
+      }),
+      certsDir: str('registry-certs-dir') ?? DEFAULT_CERTS_DIR,
+    },
   };
 }
 
@@ -125,6 +140,13 @@ async function readConfigFile(file: string, explicit: boolean): Promise<Record<s
   return v as Record<string, unknown>;
 }
 
+function stringList(file: Record<string, unknown>, key: string): string[] {
+  const v = file[key];
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw invalidArgument(`${key} must be a list of strings`);
+  return v as string[];
+}
+
 function parsePools(v: unknown): Array<{ base: string; size: number }> {
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw invalidArgument('default-address-pools must be a list of {"base": CIDR, "size": prefix length}');
@@ -137,12 +159,6 @@ function parsePools(v: unknown): Array<{ base: string; size: number }> {
   });
 }
 
-function parseSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
-  if (m === null) throw invalidArgument(`invalid log-opts max-size: ${s}`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? '').toLowerCase()] ?? 1;
-  return Math.floor(Number(m[1]) * mult);
-}
 
 export function socketPath(host: string): string {
   return host.startsWith('unix://') ? host.slice('unix://'.length) : host;

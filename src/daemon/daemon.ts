@@ -8,16 +8,26 @@ import { createApiServer } from '../api/http-server.js';
 import { containerRoutes } from '../api/routes/containers.js';
 import { execRoutes } from '../api/routes/exec.js';
 import { ExecService } from '../containers/exec-service.js';
+import { HealthMonitor } from '../containers/health-monitor.js';
+import { LogRotator } from '../containers/log-rotator.js';
+import { logPolicy } from '../containers/log-policy.js';
+import { hostHardLimit, hostResources } from '../runtime/host-limits.js';
 import { imageRoutes } from '../api/routes/images.js';
 import { networkRoutes } from '../api/routes/networks.js';
 import { volumeRoutes } from '../api/routes/volumes.js';
 import { archiveRoutes } from '../api/routes/archive.js';
+import { buildRoutes } from '../api/routes/build.js';
+import { commitRoutes } from '../api/routes/commit.js';
+import { CommitService } from '../build/commit-service.js';
+import { BuildCache } from '../build/build-cache.js';
+import { BuildService } from '../build/build-service.js';
+import { ContainerStepRunner, TransientImages } from '../build/container-step-runner.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import { VolumeStore } from '../volumes/volume-store.js';
 import { systemRoutes } from '../api/routes/system.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { statsRoutes } from '../api/routes/stats.js';
-import { emptyBuildCacheRoutes, systemDfRoutes } from '../api/routes/system-df.js';
+import { systemDfRoutes } from '../api/routes/system-df.js';
 import { StatsService } from '../containers/stats/stats-service.js';
 import { Router } from '../api/router.js';
 import { ContainerRunner } from '../containers/container-runner.js';
@@ -28,7 +38,9 @@ import { LocalContentStore } from '../content/local-content-store.js';
 import { EngineError, errnoCode, invalidArgument } from '../engine-error.js';
 import { EventBus } from '../events/event-bus.js';
 import { ImageService } from '../images/image-service.js';
-import { ImageStore } from '../images/image-store.js';
+import { ImageStore, type LayerRef } from '../images/image-store.js';
+import type { ImageConfig } from '../images/image-config.js';
+import { RegistryClient } from '../registry/registry-client.js';
 import { ConmonRuntime } from '../runtime/conmon-runtime.js';
 import { detectCgroups, findExecutable, selectRuntime } from '../runtime/runtime-select.js';
 import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
@@ -77,7 +89,6 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     conmonPidDir: layout.conmonPidDir,
     containerPidDir: layout.containerPidDir,
     socketsDir: layout.socketsDir,
-    ...(cfg.logMaxSize !== undefined ? { logMaxSize: cfg.logMaxSize } : {}),
   });
   const cniDir = await findCniPlugins();
   const networkStore = new NetworkStore(layout.networksDir);
@@ -103,9 +114,16 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   // The two services need each other (an image in use cannot be removed; a
   // container is made from an image): each gets a narrow view of the other.
   let containers: ContainerService | undefined;
-  const images = new ImageService(imageStore, content, snapshots, events, (id) => containers?.usersOfImage(id) ?? []);
+  const images = new ImageService(imageStore, content, snapshots, events, (id) => containers?.usersOfImage(id) ?? [], new RegistryClient(cfg.registry));
+  // Build steps run in containers made from states that are not images (yet).
+  const transientImages = new TransientImages();
+  const buildCache = new BuildCache(path.join(cfg.dataRoot, 'build', 'cache'), content, snapshots);
+  await buildCache.load();
+  images.setRetainer(() => buildCache.retained());
   const imageLookup: ImageLookup = {
     resolveForContainer: (nameOrId) => {
+      const transient = transientImages.get(nameOrId);
+      if (transient !== undefined) return transient;
       const image = images.resolve(nameOrId);
       return { id: image.record.id, defaults: image.config.config ?? {}, topChainId: images.topChainId(image) };
     },
@@ -119,8 +137,13 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
       return ancestor.record.id === imageId || (a.length > 0 && a.length <= m.length && a.every((d, i) => m[i] === d));
     },
   };
+  // Refuse bad daemon.json log settings now rather than at the first container.
+  logPolicy({ type: '', config: {} }, cfg.logDefaults);
+  const hostInfo = hostResources(cgroups);
   containers = new ContainerService({
     store: containerStore, runner, runtime, snapshots, images: imageLookup, events, volumes,
+    host: { resources: () => hostInfo, hardLimit: (name) => hostHardLimit(name) },
+    logDefaults: cfg.logDefaults,
     // Docker answers 400 here, not 404: a 404 would make clients try to pull the image.
     resolveNetwork: (mode, endpoint) => {
       const n = networks.find(mode);
@@ -141,7 +164,44 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     void containerService.handleExit(id).catch((e: unknown) => log(`exit of ${id}: ${String(e)}`));
   });
   await containerService.recover();
+  const health = new HealthMonitor(containerService, execs);
+  const running = containerStore.all().filter((r) => r.state.status === 'running').map((r) => r.config.id);
+  health.resume(running);
+  const rotator = new LogRotator(log);
+  const watchLog = (id: string): void => {
+    const rec = containerStore.get(id);
+    if (rec === undefined) return;
+    const paths = containerService.paths(id);
+    rotator.watch(id, paths.logPath, logPolicy(rec.config.host.logConfig), () => runtime.reopenLog(id, paths.dir));
+  };
+  containerService.onStarted(watchLog);
+  containerService.onStopped((id) => rotator.unwatch(id));
+  for (const id of running) watchLog(id);
   await networks.sweepNamespaces((id) => containerStore.get(id)?.state.network !== undefined);
+
+  const imageRecords = {
+    find: (nameOrId: string) => {
+      const image = images.find(nameOrId);
+      return image === undefined ? undefined : { id: image.record.id, config: image.config, layers: image.record.layers };
+    },
+    validateTag: (tag: string) => images.validateTag(tag),
+    createImage: (config: ImageConfig, layers: readonly LayerRef[], tags: readonly string[]) => images.createImage(config, layers, tags),
+  };
+  const builder = new BuildService({
+    images: {
+      ...imageRecords,
+      tag: async (id, tags) => { for (const t of tags) await images.tag(id, t, undefined); },
+      imageBlobs: () => images.imageBlobs(),
+      collectGarbage: () => images.collectGarbage(),
+    },
+    content,
+    snapshots,
+    runner: new ContainerStepRunner(containerService, transientImages, (id) => snapshots.upperDir(id)),
+    cache: buildCache,
+    root: path.join(cfg.dataRoot, 'build'),
+    secretsRoot: path.join(cfg.execRoot, 'build-secrets'),
+  });
+  await builder.recover();
 
   const router = new Router();
   systemRoutes(router, {
@@ -171,8 +231,9 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   archiveRoutes(router, containerService);
   eventRoutes(router, events);
   systemDfRoutes(router, { images, containers: containerService, volumes });
-  emptyBuildCacheRoutes(router);
   statsRoutes(router, new StatsService({ resolve: (id) => containerService.resolve(id), layout: cgroups.layout, hostMemory: os.totalmem() }));
+  buildRoutes(router, builder);
+  commitRoutes(router, new CommitService({ containers: containerService, images: imageRecords, content, snapshots }), containerService);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();
@@ -187,9 +248,15 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     log(`API listening on ${host}`);
   }
 
+  // Containers whose restart policy brings them back after a daemon restart.
+  await containerService.restartAfterBoot().catch((e: unknown) => log(`restart policies: ${String(e)}`));
+
   return {
     servers,
     shutdown: async () => {
+      containerService.shutdown();
+      health.close();
+      rotator.close();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();

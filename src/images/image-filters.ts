@@ -57,7 +57,9 @@ export function matchReference(pattern: string, tagged: string): boolean {
   const colon = tagged.lastIndexOf(':');
   const name = colon > tagged.lastIndexOf('/') ? tagged.slice(0, colon) : tagged;
   const re = globToRegExp(pattern);
-  return re.test(tagged) || (!pattern.includes(':') && re.test(name));
+  // A colon before the last slash is a registry port, not a tag.
+  const patternHasTag = pattern.lastIndexOf(':') > pattern.lastIndexOf('/');
+  return re.test(tagged) || (!patternHasTag && re.test(name));
 }
 
 function globToRegExp(glob: string): RegExp {

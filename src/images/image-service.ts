@@ -1,17 +1,24 @@
-import type { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { ContentStore } from '../content/content-store.js';
-import type { Digest } from '../content/digest.js';
-import { conflict, invalidArgument, notFound } from '../engine-error.js';
+import { sha256Digest, type Digest } from '../content/digest.js';
+import { conflict, EngineError, invalidArgument, notFound, notImplemented } from '../engine-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { chainIds } from '../snapshots/chain-id.js';
 import { Mutex } from '../sync/mutex.js';
 import { decompressed } from './decompress.js';
 import { parsePlatform } from './platform.js';
-import type { ContainerDefaults, HistoryEntry, ImageConfig } from './image-config.js';
-import type { Image, ImageStore } from './image-store.js';
+import { parseImageConfig, type ContainerDefaults, type HistoryEntry, type ImageConfig } from './image-config.js';
+import type { Image, ImageStore, LayerRef } from './image-store.js';
 import { applyChanges } from './import-changes.js';
-import { familiarString, parseReference, type ImageReference } from '../reference/image-reference.js';
+import { familiarName, familiarString, parseReference, withTag, type ImageReference } from '../reference/image-reference.js';
+import type { AuthConfig } from '../registry/auth-config.js';
+import type { RegistryClient } from '../registry/registry-client.js';
+import { listTags, pullImage } from './image-puller.js';
+import { manifestFor, pushImage } from './image-pusher.js';
+import { readArchive, writeArchive } from './image-archive.js';
+import { unpackBlob } from './layer-unpack.js';
+import { throttledBytes, type ProgressSink } from './progress.js';
 import { matchImageFilters, matchReference, type ImageFilters } from './image-filters.js';
 
 export const LAYER_MEDIA_TYPE = 'application/vnd.oci.image.layer.v1.tar';
@@ -52,6 +59,24 @@ export interface ImportOptions {
   readonly platform?: string;
 }
 
+export interface PullOptions {
+  /** `fromImage`: "busybox", "localhost:5000/app:1", "app@sha256:…". */
+  readonly reference: string;
+  /** A tag or a digest, overriding the one in `reference`. */
+  readonly tag?: string;
+  /** `os[/arch[/variant]]` to pick from a multi-platform image (default: the host's). */
+  readonly platform?: string;
+  readonly auth: AuthConfig;
+  readonly signal?: AbortSignal;
+}
+
+export interface PushOptions {
+  readonly name: string;
+  readonly tag?: string;
+  readonly auth: AuthConfig;
+  readonly signal?: AbortSignal;
+}
+
 /** Who uses an image: asked before an image is removed. */
 export type ImageUsers = (id: Digest) => Array<{ id: string; running: boolean }>;
 
@@ -67,6 +92,8 @@ export class ImageService {
   private readonly lock = new Mutex();
   /** Layers unpacked by imports that have not recorded their image yet: garbage collection spares them. */
   private readonly pendingChains = new Set<Digest>();
+  /** Layers and blobs that something besides images needs (the build cache): kept by garbage collection and image removal. */
+  private retainer: () => { chains: Set<Digest>; blobs: Set<Digest> } = () => ({ chains: new Set(), blobs: new Set() });
 
   constructor(
     private readonly store: ImageStore,
@@ -74,7 +101,191 @@ export class ImageService {
     private readonly snapshots: Snapshotter,
     private readonly events: EventBus,
     private readonly users: ImageUsers,
+    /** The distribution client for pull and push (none: those verbs are unavailable). */
+    private readonly registry?: RegistryClient,
   ) {}
+
+  /**
+   * Pulls `reference` (with `tag`, a tag or a digest) from its registry. Layers are fetched
+   * and unpacked first; the image record and its references are written last.
+   */
+  async pull(opts: PullOptions, progress: ProgressSink): Promise<void> {
+    const registry = this.needRegistry();
+    const platform = opts.platform !== undefined && opts.platform !== '' ? parsePlatform(opts.platform, hostArchitecture()) : { os: 'linux', architecture: hostArchitecture() };
+    const named = parseReference(opts.reference);
+    if ((opts.tag === undefined || opts.tag === '') && named.tag === undefined && named.digest === undefined) {
+      // No tag at all: every tag of the repository (`docker pull --all-tags`).
+      const tags = await listTags(registry, named, opts.auth, opts.signal);
+      let changed = false;
+      for (const t of tags) {
+        const r = await this.pullOne(registry, { ...named, tag: t }, platform, opts, progress);
+        changed ||= r.changed;
+        progress({ status: `Digest: ${r.repoDigest}` });
+      }
+      progress({ status: `Status: ${changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(named)}` });
+      return;
+    }
+    const ref = pullReference(opts.reference, opts.tag);
+    const r = await this.pullOne(registry, ref, platform, opts, progress);
+    progress({ status: `Digest: ${r.repoDigest}` });
+    progress({ status: `Status: ${r.changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarString(ref)}` });
+  }
+
+  private async pullOne(registry: RegistryClient, ref: ImageReference, platform: { os: string; architecture: string; variant?: string }, opts: PullOptions, progress: ProgressSink): Promise<{ changed: boolean; repoDigest: Digest }> {
+    const pulled = await pullImage({ registry, content: this.content, snapshots: this.snapshots, pendingChains: this.pendingChains }, ref, platform, opts.auth, progress, opts.signal);
+    const chains = chainIds(pulled.config.rootfs.diff_ids);
+    const name = familiarString(ref);
+    const updated = await this.lock.run(async () => {
+      try {
+        const existing = this.store.get(pulled.configDigest);
+        if (existing === undefined || existing.record.manifest === undefined) {
+          await this.store.add({
+            id: pulled.configDigest, layers: pulled.layers, addedAt: existing?.record.addedAt ?? new Date().toISOString(),
+            manifest: pulled.manifest,
+          }, pulled.config, pulled.configSize);
+        }
+        let changed = existing === undefined;
+        const key = refKey(ref);
+        if (this.store.resolveRef(key) !== pulled.configDigest) {
+          await this.store.setRef(key, pulled.configDigest);
+          changed = true;
+        }
+        const digestKey = refKey({ domain: ref.domain, path: ref.path, digest: pulled.repoDigest });
+        if (this.store.resolveRef(digestKey) !== pulled.configDigest) await this.store.setRef(digestKey, pulled.configDigest);
+        this.events.publish('image', 'pull', name, { name });
+        return changed;
+      } finally {
+        for (const c of chains) this.pendingChains.delete(c);
+      }
+    });
+    return { changed: pulled.downloaded || updated, repoDigest: pulled.repoDigest };
+  }
+
+  /** Pushes `name` (one tag, or every tag of the repository when `tag` is not given). */
+  async push(opts: PushOptions, progress: ProgressSink): Promise<void> {
+    const registry = this.needRegistry();
+    const base = parseReference(opts.name);
+    if (base.digest !== undefined) throw invalidArgument('cannot push a digest reference');
+    const tag = opts.tag !== undefined && opts.tag !== '' ? opts.tag : base.tag;
+    const repoName = `${base.domain}/${base.path}`;
+    const tags = tag !== undefined ? [tag] : [...this.store.allRefs().keys()]
+      .filter((k) => k.startsWith(`${repoName}:`) && !k.includes('@')).map((k) => k.slice(repoName.length + 1));
+    if (tags.length === 0) throw notFound(`An image does not exist locally with the tag: ${familiarName(base)}`);
+    const images = tags.map((t) => {
+      const image = this.find(refKey({ ...base, tag: t }));
+      if (image === undefined) throw notFound(`An image does not exist locally with the tag: ${familiarName(base)}`);
+      return { tag: t, image };
+    });
+    progress({ status: `The push refers to repository [${repoName}]` });
+    for (const { tag: t, image } of images) {
+      const mountFrom = [...new Set(this.store.refsOf(image.record.id).map((r) => parseReference(r))
+        .filter((r) => r.domain === base.domain && r.path !== base.path).map((r) => r.path))];
+      const result = await pushImage({ registry, content: this.content }, { ...base, tag: t }, { image, tag: t, mountFrom }, opts.auth, progress, opts.signal);
+      await this.lock.run(async () => {
+        const current = this.store.get(image.record.id);
+        if (current === undefined) return;
+        if (current.record.manifest?.digest !== result.manifest.digest) {
+          await this.store.add({ ...current.record, manifest: result.manifest }, current.config, current.configSize);
+        }
+        const digestKey = refKey({ domain: base.domain, path: base.path, digest: result.digest });
+        if (this.store.resolveRef(digestKey) !== image.record.id) await this.store.setRef(digestKey, image.record.id);
+        this.events.publish('image', 'push', image.record.id, { name: familiarString({ ...base, tag: t }) });
+      });
+    }
+  }
+
+  /**
+   * The archive of `names` (references or IDs; a repository name alone means all its tags),
+   * in Docker 25's format. Every name is resolved before any byte is written.
+   */
+  async save(names: readonly string[]): Promise<Readable> {
+    if (names.length === 0) throw invalidArgument('no images specified');
+    const byId = new Map<Digest, { image: Image; tags: Array<{ full: string; familiar: string; tag: string }> }>();
+    for (const n of names) {
+      const entryFor = (image: Image): { image: Image; tags: Array<{ full: string; familiar: string; tag: string }> } => {
+        let e = byId.get(image.record.id);
+        if (e === undefined) {
+          e = { image, tags: [] };
+          byId.set(image.record.id, e);
+        }
+        return e;
+      };
+      let ref: ImageReference | undefined;
+      try {
+        ref = /^(?:sha256:)?[a-f0-9]{12,64}$/.test(n) && this.find(n)?.record.id.includes(n.replace(/^sha256:/, '')) === true ? undefined : parseReference(n);
+      } catch {
+        ref = undefined;
+      }
+      if (ref !== undefined && ref.tag === undefined && ref.digest === undefined) {
+        const prefix = `${ref.domain}/${ref.path}:`;
+        const keys = [...this.store.allRefs().keys()].filter((k) => k.startsWith(prefix));
+        if (keys.length === 0) throw notFound(`No such image: ${familiarName(ref)}`);
+        for (const k of keys) {
+          const image = this.find(k);
+          if (image === undefined) continue;
+          const tref = parseReference(k);
+          entryFor(image).tags.push({ full: k, familiar: familiarString(tref), tag: tref.tag ?? 'latest' });
+        }
+        continue;
+      }
+      const image = this.resolve(n);
+      const e = entryFor(image);
+      if (ref?.tag !== undefined) e.tags.push({ full: refKey(ref), familiar: familiarString(ref), tag: ref.tag });
+    }
+    const entries = [];
+    for (const e of byId.values()) entries.push({ ...e, manifest: await manifestFor(this.content, e.image) });
+    return writeArchive(this.content, entries);
+  }
+
+  /** Loads an archive (Docker's or OCI's, plain or compressed): its images and tags. */
+  async load(source: Readable, progress: ProgressSink): Promise<void> {
+    const specs = await readArchive(this.content, await decompressed(source), { os: 'linux', architecture: hostArchitecture() });
+    if (specs.length === 0) throw invalidArgument('invalid archive: no images');
+    for (const spec of specs) {
+      let config: ImageConfig;
+      try {
+        config = parseImageConfig(JSON.parse(spec.configBytes.toString('utf8')));
+      } catch (e: unknown) {
+        throw invalidArgument(`invalid archive: bad image config: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const diffIds = config.rootfs.diff_ids;
+      if (diffIds.length !== spec.layers.length) throw invalidArgument(`invalid archive: ${spec.layers.length} layers for ${diffIds.length} diffIDs`);
+      const tags = spec.repoTags.map((t) => parseTarget(t, undefined));
+      const chains = chainIds(diffIds);
+      for (const c of chains) this.pendingChains.add(c);
+      try {
+        for (let i = 0; i < chains.length; i++) {
+          const chain = chains[i] as Digest;
+          if (this.snapshots.hasCommitted(chain)) continue;
+          const layer = spec.layers[i];
+          if (layer === undefined) break;
+          await unpackBlob(this.content, this.snapshots, layer.digest, diffIds[i] as Digest, i === 0 ? undefined : chains[i - 1], () => undefined);
+        }
+        const blob = await this.content.put(spec.configBytes);
+        await this.lock.run(async () => {
+          if (this.store.get(blob.digest) === undefined) {
+            await this.store.add({ id: blob.digest, layers: spec.layers, addedAt: new Date().toISOString() }, config, blob.size);
+          }
+          for (const t of tags) await this.store.setRef(refKey(t), blob.digest);
+          this.logEvent('load', blob.digest, blob.digest);
+        });
+        if (tags.length === 0) progress({ status: '', stream: `Loaded image ID: ${blob.digest}\n` });
+        for (const t of tags) progress({ status: '', stream: `Loaded image: ${familiarString(t)}\n` });
+      } finally {
+        for (const c of chains) this.pendingChains.delete(c);
+      }
+    }
+  }
+
+  /** Checks credentials against a registry, as `docker login` does through `POST /auth`. */
+  async login(auth: AuthConfig, signal?: AbortSignal): Promise<void> {
+    await this.needRegistry().login(auth.serveraddress ?? '', auth, signal);
+  }
+
+  private needRegistry(): RegistryClient {
+    if (this.registry === undefined) throw notImplemented('registry access is not configured');
+    return this.registry;
+  }
 
   /** Finds an image by ID, ID prefix, name[:tag] or name@digest. */
   resolve(nameOrId: string): Image {
@@ -209,6 +420,76 @@ export class ImageService {
     });
   }
 
+  /** `import` of a tarball the daemon downloads (http or https), with Docker's progress lines. */
+  async importFromUrl(src: string, opts: ImportOptions, progress: ProgressSink, signal?: AbortSignal): Promise<Digest> {
+    const text = src.includes('://') ? src : `http://${src}`;
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw invalidArgument(`invalid URL: ${src}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidArgument(`unsupported URL scheme ${url.protocol.replace(/:$/, '')}: only http and https`);
+    let res: Response;
+    try {
+      res = await fetch(url, signal !== undefined ? { signal } : {});
+    } catch (e: unknown) {
+      throw new EngineError('unavailable', `Get "${url.toString()}": ${e instanceof Error && e.cause instanceof Error ? e.cause.message : String(e)}`, { cause: e });
+    }
+    if (!res.ok || res.body === null) throw invalidArgument(`Get "${url.toString()}": bad status ${res.status} ${res.statusText}`);
+    progress({ status: `Downloading from ${url.toString()}` });
+    const total = Number(res.headers.get('content-length') ?? 0);
+    let n = 0;
+    const t = throttledBytes((c) => progress({ status: 'Importing', layer: true, current: c, total }));
+    const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream).pipe(new Transform({
+      transform(chunk: Buffer, _enc, cb): void {
+        n += chunk.length;
+        t.update(n);
+        cb(null, chunk);
+      },
+    }));
+    const id = await this.import(body, opts);
+    t.flush();
+    return id;
+  }
+
+  setRetainer(fn: () => { chains: Set<Digest>; blobs: Set<Digest> }): void {
+    this.retainer = fn;
+  }
+
+  /**
+   * Records an image whose layer blobs are in the content store and unpacked
+   * already (a build's result), and tags it.
+   */
+  async createImage(config: ImageConfig, layers: readonly LayerRef[], tags: readonly string[]): Promise<Digest> {
+    const refs = tags.map((t) => parseTarget(t, undefined));
+    const json = JSON.stringify(config);
+    // A rebuild with everything cached gives the same config: nothing to write then.
+    const known = this.store.get(sha256Digest(json));
+    const blob = known !== undefined ? { digest: known.record.id, size: known.configSize } : await this.content.put(json);
+    return this.lock.run(async () => {
+      if (this.store.get(blob.digest) === undefined) {
+        await this.store.add({ id: blob.digest, layers: [...layers], addedAt: new Date().toISOString() }, config, blob.size);
+      }
+      for (const ref of refs) {
+        if (this.store.resolveRef(refKey(ref)) === blob.digest) continue;
+        await this.store.setRef(refKey(ref), blob.digest);
+        this.logEvent('tag', blob.digest, familiarString(ref));
+      }
+      return blob.digest;
+    });
+  }
+
+  /** Checks that `tag` is a valid reference to tag with (Docker's "invalid reference format" otherwise). */
+  validateTag(tag: string): void {
+    parseTarget(tag, undefined);
+  }
+
+  /** Blobs that images use: configs and layers. */
+  imageBlobs(): Set<Digest> {
+    return new Set(this.store.all().flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]));
+  }
+
   async remove(nameOrId: string, opts: { force?: boolean; noPrune?: boolean } = {}): Promise<RemoveReportItem[]> {
     return this.lock.run(async () => {
       const image = this.resolve(nameOrId);
@@ -219,7 +500,11 @@ export class ImageService {
       const report: RemoveReportItem[] = [];
       if (!byId) {
         const ref = refKey(parseReference(nameOrId));
-        const lastRef = refs.length <= 1;
+        // As Docker: when a tag goes and only digest references of its repository remain, they go too.
+        const removed = parseReference(ref);
+        const others = refs.filter((r) => r !== ref);
+        const digestsToo = removed.digest === undefined && others.length > 0 && others.every((r) => r.startsWith(`${removed.domain}/${removed.path}@`)) ? others : [];
+        const lastRef = others.length === digestsToo.length;
         const user = users[0];
         if (lastRef && user !== undefined && opts.force !== true) {
           throw conflict(`conflict: unable to remove repository reference "${nameOrId}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${short(id)}`);
@@ -228,6 +513,12 @@ export class ImageService {
         const name = familiarString(parseReference(ref));
         report.push({ untagged: name });
         this.logEvent('untag', id, id);
+        if (lastRef && !users.some((u) => u.running) && (users.length === 0 || opts.force === true)) {
+          for (const r of digestsToo) {
+            await this.store.deleteRef(r);
+            report.push({ untagged: familiarString(parseReference(r)) });
+          }
+        }
         // Forced, an image only running containers use stays (untagged); stopped ones do not hold it.
         if (!lastRef || users.some((u) => u.running) || (users.length > 0 && opts.force !== true)) return report;
       } else {
@@ -287,7 +578,7 @@ export class ImageService {
    */
   async collectGarbage(): Promise<void> {
     await this.lock.run(async () => {
-      const keep = new Set([...this.store.all().flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...this.pendingChains]);
+      const keep = new Set([...this.store.all().flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...this.pendingChains, ...this.retainer().chains]);
       for (const c of this.snapshots.committedChains()) {
         if (!keep.has(c)) await this.snapshots.removeCommitted(c);
       }
@@ -309,8 +600,9 @@ export class ImageService {
   private async deleteImageLocked(image: Image): Promise<RemoveReportItem[]> {
     const id = image.record.id;
     const others = this.store.all().filter((i) => i.record.id !== id);
-    const keepChains = new Set([...others.flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse()]);
-    const keepBlobs = new Set(others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]));
+    const retained = this.retainer();
+    const keepChains = new Set([...others.flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...retained.chains]);
+    const keepBlobs = new Set([...others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]), ...retained.blobs]);
     await this.store.delete(id);
     const report: RemoveReportItem[] = [{ deleted: id }];
     for (const c of chainIds(image.config.rootfs.diff_ids).reverse()) {
@@ -318,7 +610,8 @@ export class ImageService {
       await this.snapshots.removeCommitted(c);
       report.push({ deleted: c });
     }
-    for (const d of [id, ...image.record.layers.map((l) => l.digest)]) {
+    const manifest = image.record.manifest?.digest;
+    for (const d of [id, ...image.record.layers.map((l) => l.digest), ...(manifest !== undefined && !others.some((i) => i.record.manifest?.digest === manifest) ? [manifest] : [])]) {
       if (!keepBlobs.has(d)) await this.content.delete(d);
     }
     this.logEvent('delete', id, id);
@@ -368,6 +661,16 @@ export function refKey(ref: ImageReference): string {
   const name = `${ref.domain}/${ref.path}`;
   if (ref.digest !== undefined) return `${name}@${ref.digest}`;
   return `${name}:${ref.tag ?? 'latest'}`;
+}
+
+/** The reference a pull names: `fromImage` with `tag` (a tag or a digest) applied, "latest" by default. */
+export function pullReference(reference: string, tag: string | undefined): ImageReference {
+  let ref = parseReference(reference);
+  if (tag !== undefined && tag !== '') {
+    const named = { domain: ref.domain, path: ref.path };
+    ref = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:/.test(tag) ? parseReference(`${familiarName(named)}@${tag}`) : withTag(named, tag);
+  }
+  return ref.tag === undefined && ref.digest === undefined ? { ...ref, tag: 'latest' } : ref;
 }
 
 function parseTarget(repo: string, tag: string | undefined): ImageReference {

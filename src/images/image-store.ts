@@ -18,6 +18,8 @@ export interface ImageRecord {
   readonly addedAt: string;
   /** When a reference was last set on the image (Metadata.LastTagTime). */
   readonly lastTagTime?: string;
+  /** The manifest the image was pulled or pushed with (its blob is in the content store). */
+  readonly manifest?: { readonly digest: Digest; readonly mediaType: string };
 }
 
 export interface Image {
@@ -137,6 +139,13 @@ function parseRecord(v: unknown): ImageRecord | undefined {
     if (typeof digest !== 'string' || !isDigest(digest) || typeof lr['size'] !== 'number' || typeof lr['mediaType'] !== 'string') return undefined;
     layers.push({ digest, size: lr['size'], mediaType: lr['mediaType'] });
   }
-  const rec: ImageRecord = { id, layers, addedAt: r['addedAt'] };
-  return typeof r['lastTagTime'] === 'string' ? { ...rec, lastTagTime: r['lastTagTime'] } : rec;
+  let rec: ImageRecord = { id, layers, addedAt: r['addedAt'] };
+  if (typeof r['lastTagTime'] === 'string') rec = { ...rec, lastTagTime: r['lastTagTime'] };
+  const m = r['manifest'];
+  if (typeof m === 'object' && m !== null) {
+    const md = (m as Record<string, unknown>)['digest'];
+    const mt = (m as Record<string, unknown>)['mediaType'];
+    if (typeof md === 'string' && isDigest(md) && typeof mt === 'string') rec = { ...rec, manifest: { digest: md, mediaType: mt } };
+  }
+  return rec;
 }

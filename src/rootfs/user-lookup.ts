@@ -31,7 +31,7 @@ export async function resolveUser(rootfs: string, user: string): Promise<Resolve
       name = entry.name;
     }
   } else {
-    const entry = passwd.find((p) => p.name === userPart);
+    const entry = passwd.find((p) => p.name === userPart) ?? (userPart === 'root' ? { name: 'root', uid: 0, gid: 0 } : undefined);
     if (entry === undefined) throw new EngineError('invalid-argument', `unable to find user ${userPart}: no matching entries in passwd file`);
     uid = entry.uid;
     gid = entry.gid;
@@ -47,6 +47,18 @@ export async function resolveUser(rootfs: string, user: string): Promise<Resolve
   }
   const additionalGids = name === undefined ? [] : groups.filter((g) => g.members.includes(name) && g.gid !== gid).map((g) => g.gid);
   return { uid, gid, additionalGids };
+}
+
+/** `--group-add`: GIDs as given, names looked up in the container's /etc/group. */
+export async function resolveGroups(rootfs: string, names: readonly string[]): Promise<number[]> {
+  if (names.length === 0) return [];
+  const groups = await readEntries(rootfs, '/etc/group', parseGroup);
+  return names.map((n) => {
+    if (/^\d+$/.test(n)) return Number(n);
+    const g = groups.find((e) => e.name === n);
+    if (g === undefined) throw new EngineError('invalid-argument', `Unable to find group ${n}: no matching entries in group file`);
+    return g.gid;
+  });
 }
 
 async function readEntries<T>(rootfs: string, file: string, parse: (line: string) => T | undefined): Promise<T[]> {

@@ -43,6 +43,8 @@ export class ConmonRuntime implements OciRuntime {
     // A previous run of this container may have left the runtime's state behind.
     if (await exists(path.join(this.opts.stateDir, req.id))) await this.delete(req.id);
     const conmonPidFile = path.join(this.opts.conmonPidDir, `${req.id}.pid`);
+    // conmon marks an OOM kill with an "oom" file in its working directory, the bundle.
+    await fs.rm(path.join(req.bundle, 'oom'), { force: true });
     const args = [
       '--api-version', '1',
       '-c', req.id, '-u', attachId(req.id), '-n', req.name,
@@ -56,7 +58,8 @@ export class ConmonRuntime implements OciRuntime {
       '--runtime-arg', '--root', '--runtime-arg', this.opts.stateDir,
       '--log-level', 'error',
     ];
-    if (this.opts.logSizeMax !== undefined) args.push('--log-size-max', String(this.opts.logSizeMax));
+    const logSizeMax = req.logSizeMax ?? this.opts.logSizeMax;
+    if (logSizeMax !== undefined) args.push('--log-size-max', String(logSizeMax));
     if (req.terminal) args.push('-t');
     if (req.stdin) args.push('-i');
     if (req.stdin && req.leaveStdinOpen === true) args.push('--leave-stdin-open');
@@ -64,6 +67,7 @@ export class ConmonRuntime implements OciRuntime {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
       env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', _OCI_SYNCPIPE: '3' },
       detached: true,
+      cwd: req.bundle,
     });
     const sync = new SyncPipe(child);
     const message = await sync.next();
@@ -117,6 +121,20 @@ export class ConmonRuntime implements OciRuntime {
       () => 255,
     ).finally(() => sync.close());
     return { pid: started.pid, logPath, exited };
+  }
+
+  async update(id: string, resources: Readonly<Record<string, unknown>>): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile(this.opts.runtimePath, ['--root', this.opts.stateDir, 'update', '--resources', '-', id], (e) => {
+        if (e === null) resolve();
+        else reject(new RuntimeError(runtimeErrorMessage(e)));
+      });
+      child.stdin?.end(JSON.stringify(resources));
+    });
+  }
+
+  async oomKilled(_id: string, bundle: string): Promise<boolean> {
+    return exists(path.join(bundle, 'oom'));
   }
 
   async processes(id: string): Promise<number[]> {
@@ -271,13 +289,23 @@ export class ConmonRuntime implements OciRuntime {
   }
 
   async resize(_id: string, bundle: string, height: number, width: number): Promise<void> {
-    // conmon's control fifo: "1 <height> <width>" resizes the terminal. Non-blocking: no reader, no wait.
+    // conmon's control fifo: "1 <height> <width>" resizes the terminal.
+    await this.control(bundle, `1 ${height} ${width}\n`, 'cannot resize the terminal');
+  }
+
+  async reopenLog(_id: string, bundle: string): Promise<void> {
+    // "2 0 0": reopen the log files.
+    await this.control(bundle, '2 0 0\n', 'cannot reopen the log');
+  }
+
+  /** Writes a message to conmon's control fifo. Non-blocking: no reader, no wait. */
+  private async control(bundle: string, message: string, what: string): Promise<void> {
     let fh;
     try {
       fh = await fs.open(path.join(bundle, 'ctl'), fsConstants.O_WRONLY | fsConstants.O_NONBLOCK);
-      await fh.write(`1 ${height} ${width}\n`);
+      await fh.write(message);
     } catch (e: unknown) {
-      throw internal(`cannot resize the terminal: ${e instanceof Error ? e.message : String(e)}`, e);
+      throw internal(`${what}: ${e instanceof Error ? e.message : String(e)}`, e);
     } finally {
       await fh?.close();
     }

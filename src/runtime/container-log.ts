@@ -1,4 +1,5 @@
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 /**
  * The container log as conmon writes it (k8s-file format): one line per chunk,
@@ -138,4 +139,37 @@ export async function* readLog(file: string, opts: ReadLogOptions = {}): AsyncGe
     clearInterval(timer);
     watcher?.close();
   }
+}
+
+/**
+ * A log with its rotated files (`older`, oldest first, `.gz` ones gunzipped):
+ * their entries, then the current file's (followed when asked). `tail`
+ * counts across all of them.
+ */
+export async function* readLogWithHistory(current: string, older: readonly string[], opts: ReadLogOptions = {}): AsyncGenerator<LogEntry> {
+  const keep = (e: LogEntry): boolean =>
+    (opts.sinceNano === undefined || e.timeNano >= opts.sinceNano) && (opts.untilNano === undefined || e.timeNano < opts.untilNano);
+  let past: LogEntry[] = [];
+  for (const file of older) {
+    let data: Buffer;
+    try {
+      data = await fs.readFile(file);
+      if (file.endsWith('.gz')) data = gunzipSync(data);
+    } catch {
+      continue;
+    }
+    for (const line of data.toString('latin1').split('\n')) {
+      if (line === '') continue;
+      const e = parseLogLine(Buffer.from(line, 'latin1'));
+      if (e !== undefined && keep(e)) past.push(e);
+    }
+  }
+  if (opts.tail !== undefined && opts.tail >= 0) {
+    let inCurrent = 0;
+    const { tail: _t, follow: _f, ...filters } = opts;
+    for await (const _e of readLog(current, filters)) inCurrent++;
+    past = opts.tail <= inCurrent ? [] : past.slice(-(opts.tail - inCurrent));
+  }
+  yield* past;
+  yield* readLog(current, opts);
 }

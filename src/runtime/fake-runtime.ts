@@ -95,6 +95,18 @@ export class FakeRuntime implements OciRuntime {
     return { pid: this.nextPid++, logPath: `${req.dir}/exec.log`, exited };
   }
 
+  async reopenLog(id: string): Promise<void> {
+    this.calls.push(`reopen-log ${id}`);
+  }
+
+  async update(id: string, resources: Readonly<Record<string, unknown>>): Promise<void> {
+    this.calls.push(`update ${id} ${JSON.stringify(resources)}`);
+  }
+
+  async oomKilled(): Promise<boolean> {
+    return false;
+  }
+
   async processes(id: string): Promise<number[]> {
     const pid = this.running.get(id);
     return pid === undefined ? [] : [pid];

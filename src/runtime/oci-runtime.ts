@@ -8,6 +8,8 @@ export interface RuntimeCreateRequest {
   readonly logPath: string;
   readonly terminal: boolean;
   readonly stdin: boolean;
+  /** The monitor's hard cap on the log file (it truncates beyond). */
+  readonly logSizeMax?: number;
   /** Keep the container's stdin open when an attached client goes away (not `run -i`'s StdinOnce). */
   readonly leaveStdinOpen?: boolean;
 }
@@ -74,6 +76,12 @@ export interface OciRuntime {
   openStdin(id: string): Promise<StdinPipe>;
   /** Sets the size of a running container's terminal. */
   resize(id: string, bundle: string, height: number, width: number): Promise<void>;
+  /** Makes the monitor reopen the container's log (after it was rotated away). */
+  reopenLog(id: string, bundle: string): Promise<void>;
+  /** Changes a running container's cgroup limits (OCI linux.resources). */
+  update(id: string, resources: Readonly<Record<string, unknown>>): Promise<void>;
+  /** Whether the kernel's OOM killer hit the container during its last run. */
+  oomKilled(id: string, bundle: string): Promise<boolean>;
   /** Host PIDs of all processes in a running container. */
   processes(id: string): Promise<number[]>;
   /** Starts a process in a running container under its own monitor; rejects when it cannot start. */

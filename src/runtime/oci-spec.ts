@@ -63,6 +63,28 @@ export interface SpecInput {
   /** CPUs with a thermal_throttle directory on this host (their paths are masked). */
   readonly thermalThrottlePaths?: readonly string[];
   readonly annotations?: Readonly<Record<string, string>>;
+  /** OCI linux.resources besides the device rules (memory, cpu, pids). */
+  readonly resources?: Readonly<Record<string, unknown>>;
+  readonly rlimits?: ReadonlyArray<{ readonly type: string; readonly soft: number; readonly hard: number }>;
+  readonly oomScoreAdj?: number;
+  /** OCI linux.seccomp; none: unconfined. */
+  readonly seccomp?: Readonly<Record<string, unknown>>;
+  readonly noNewPrivileges?: boolean;
+  readonly sysctls?: Readonly<Record<string, string>>;
+  /** Host devices made available (`--device`). */
+  readonly devices?: ReadonlyArray<OciDevice>;
+}
+
+export interface OciDevice {
+  readonly path: string;
+  readonly type: 'c' | 'b';
+  readonly major: number;
+  readonly minor: number;
+  readonly fileMode: number;
+  readonly uid: number;
+  readonly gid: number;
+  /** Cgroup permissions ("rwm"). */
+  readonly access: string;
 }
 
 export interface OciMount {
@@ -134,6 +156,7 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
     namespaces,
     cgroupsPath: input.cgroupsPath,
     resources: {
+      ...(input.resources ?? {}),
       devices: input.privileged
         ? [{ allow: true, access: 'rwm' }]
         : [
@@ -148,6 +171,13 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
           ],
     },
   };
+  if (input.devices !== undefined && input.devices.length > 0) {
+    linux['devices'] = input.devices.map(({ access: _a, ...d }) => ({ ...d }));
+    const rules = (linux['resources'] as { devices: unknown[] }).devices;
+    for (const d of input.devices) rules.push({ allow: true, type: d.type, major: d.major, minor: d.minor, access: d.access });
+  }
+  if (input.seccomp !== undefined) linux['seccomp'] = input.seccomp;
+  if (input.sysctls !== undefined && Object.keys(input.sysctls).length > 0) linux['sysctl'] = { ...input.sysctls };
   if (!input.privileged) {
     linux['maskedPaths'] = [...MASKED_PATHS, ...(input.thermalThrottlePaths ?? [])];
     linux['readonlyPaths'] = [...READONLY_PATHS];
@@ -162,7 +192,9 @@ export function generateSpec(input: SpecInput): Record<string, unknown> {
       env: [...input.env],
       cwd: input.cwd,
       capabilities: { bounding: caps, effective: caps, permitted: caps },
-      noNewPrivileges: false,
+      noNewPrivileges: input.noNewPrivileges === true,
+      ...(input.rlimits !== undefined && input.rlimits.length > 0 ? { rlimits: input.rlimits.map((r) => ({ ...r })) } : {}),
+      ...(input.oomScoreAdj !== undefined && input.oomScoreAdj !== 0 ? { oomScoreAdj: input.oomScoreAdj } : {}),
     },
     root: { path: input.rootfs, readonly: input.readonlyRootfs },
     hostname: input.hostname,

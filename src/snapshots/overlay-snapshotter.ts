@@ -7,6 +7,7 @@ import { errnoCode, internal, notFound } from '../engine-error.js';
 import { readJsonFile, removeDirAtomic, sweepRemoving, syncDir, writeJsonAtomic } from '../storage/atomic-file.js';
 import { chainId as computeChainId } from './chain-id.js';
 import { startTarExtract } from './tar-extract.js';
+import { convertWhiteouts } from './whiteouts.js';
 import type { LayerApply, MountSpec, Snapshotter } from './snapshotter.js';
 
 type SnapshotRecord =
@@ -90,6 +91,7 @@ export class OverlaySnapshotter implements Snapshotter {
         settled = true;
         try {
           await extract.done;
+          await convertWhiteouts(path.join(tmp, 'fs'));
         } catch (e: unknown) {
           await fs.rm(tmp, { recursive: true, force: true });
           throw e;

@@ -24,6 +24,8 @@ export interface Snapshotter {
   /** Creates the writable layer `key` over the committed stack `parent` (undefined: empty image). */
   prepare(key: string, parent: Digest | undefined): Promise<void>;
   mounts(key: string): MountSpec;
+  /** The writable directory of `key`: what was changed over its parent (overlayfs' upper dir). */
+  upperDir(key: string): string;
   hasActive(key: string): boolean;
   /** Keys of all writable layers. */
   activeKeys(): string[];

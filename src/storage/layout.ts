@@ -22,6 +22,9 @@ import { EngineError } from '../engine-error.js';
  *   volumes/<name>/volume.json, _data volume record and content
  *   networks/<id>.json                network record
  *   networks/ipam/<cni-name>/<ip>     address leases (CNI host-local)
+ *   build/cache/<key>.json            build step cache: step key -> the image config and layers it produced
+ *   build/cache-mounts/<id>           RUN --mount=type=cache directories
+ *   build/tmp/<build>                 a running build's context and mounts (swept at startup)
  *
  * Exec root (default /run/berth), lost on reboot by design:
  *   berth.sock                        the API socket

@@ -128,12 +128,13 @@ describe('volumes, bind mounts and tmpfs', () => {
   });
 
   it('volume data survives a daemon crash while a container writes to it', async () => {
-    await d.docker(['run', '-d', '--name', 'crashy', '-v', 'durable:/d', 'busybox', 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo $i > /d/count; sleep 0.1; done']);
+    await d.docker(['run', '-d', '--name', 'crashy', '-v', 'durable:/d', 'busybox', 'sh', '-c', 'i=0; while true; do i=$((i+1)); echo $i > /d/next; mv /d/next /d/count; sleep 0.1; done']);
     await new Promise((r) => setTimeout(r, 500));
     await d.stopDaemon('SIGKILL');
     await d.launch();
-    const seen = Number((await d.docker(['run', '--rm', '-v', 'durable:/d', 'busybox', 'cat', '/d/count'])).stdout);
-    assert.ok(seen > 0);
+    // The writer replaces the file by renaming, so a reader never catches it half-written.
+    const read = await d.docker(['run', '--rm', '-v', 'durable:/d', 'busybox', 'cat', '/d/count']);
+    assert.ok(Number(read.stdout) > 0, `count after the crash: ${JSON.stringify(read)}`);
     await d.docker(['rm', '-f', 'crashy']);
     assert.ok((await d.docker(['volume', 'ls', '-q'])).stdout.includes('durable'));
   });

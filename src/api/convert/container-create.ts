@@ -1,5 +1,7 @@
 import { invalidArgument, notImplemented } from '../../engine-error.js';
-import type { HostOptions, RestartPolicyName } from '../../containers/container.js';
+import type { HealthConfig, HostOptions, RestartPolicy, RestartPolicyName } from '../../containers/container.js';
+import type { ResourceOptions, Ulimit } from '../../containers/resources.js';
+import { parseDevice, parseSecurityOpts, type DeviceMapping } from '../../containers/security-options.js';
 import type { CreateOptions } from '../../containers/create-options.js';
 import type { PortBinding } from '../../networks/network.js';
 import { parseBind, parseTmpfs, type MountRequest } from '../../containers/mounts.js';
@@ -42,6 +44,7 @@ export function parseCreateBody(body: unknown, name: string | undefined): Create
   set('attachStderr', optBool(cfg, 'AttachStderr', 'Config.AttachStderr'));
   set('exposedPorts', optObjectMap(cfg, 'ExposedPorts', 'Config.ExposedPorts'));
   set('volumes', optObjectMap(cfg, 'Volumes', 'Config.Volumes'));
+  set('healthcheck', parseHealthcheck(cfg['Healthcheck']));
   const legacyMac = optString(cfg, 'MacAddress', 'Config.MacAddress');
   if (legacyMac !== undefined && legacyMac !== '') (opts['host'] as Record<string, unknown>)['macAddress'] = legacyMac;
   const hcRaw = asObject(cfg['HostConfig'], 'ContainerConfigWrapper.HostConfig') ?? {};
@@ -80,16 +83,7 @@ function parseHostConfig(hc: JsonObject): Partial<HostOptions> {
   if (networkMode?.startsWith('container:') === true) throw notImplemented('--network container:<name> is not supported yet');
   set('networkMode', networkMode);
   set('autoRemove', optBool(hc, 'AutoRemove', 'HostConfig.AutoRemove'));
-  const rp = asObject(hc['RestartPolicy'], 'HostConfig.RestartPolicy');
-  if (rp !== undefined) {
-    const n = optString(rp, 'Name', 'HostConfig.RestartPolicy.Name') ?? '';
-    const policy = (n === '' ? 'no' : n) as RestartPolicyName;
-    if (!RESTART_POLICIES.includes(policy)) throw invalidArgument(`invalid restart policy '${n}'`);
-    const max = optNumber(rp, 'MaximumRetryCount', 'HostConfig.RestartPolicy.MaximumRetryCount') ?? 0;
-    if (max < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
-    if (max > 0 && policy !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
-    set('restartPolicy', { name: policy, maximumRetryCount: max });
-  }
+  if (hc['RestartPolicy'] !== undefined && hc['RestartPolicy'] !== null) set('restartPolicy', parseRestartPolicy(hc['RestartPolicy']));
   set('privileged', optBool(hc, 'Privileged', 'HostConfig.Privileged'));
   set('capAdd', optStrSlice(hc, 'CapAdd', 'HostConfig.CapAdd') ?? undefined);
   set('capDrop', optStrSlice(hc, 'CapDrop', 'HostConfig.CapDrop') ?? undefined);
@@ -105,14 +99,31 @@ function parseHostConfig(hc: JsonObject): Partial<HostOptions> {
   const lc = asObject(hc['LogConfig'], 'HostConfig.LogConfig');
   if (lc !== undefined) {
     const type = optString(lc, 'Type', 'HostConfig.LogConfig.Type') ?? '';
-    if (type !== '' && type !== 'json-file' && type !== 'local' && type !== 'k8s-file') throw notImplemented(`logging driver ${type} is not supported yet`);
-    set('logConfig', { type: 'json-file', config: optStringMap(lc, 'Config', 'HostConfig.LogConfig.Config') ?? {} });
+    set('logConfig', { type, config: optStringMap(lc, 'Config', 'HostConfig.LogConfig.Config') ?? {} });
   }
   set('binds', optStrings(hc, 'Binds', 'HostConfig.Binds'));
   set('tmpfs', optStringMap(hc, 'Tmpfs', 'HostConfig.Tmpfs'));
   set('volumesFrom', optStrings(hc, 'VolumesFrom', 'HostConfig.VolumesFrom'));
   set('portBindings', parsePortBindings(asObject(hc['PortBindings'], 'HostConfig.PortBindings') ?? {}));
   set('publishAllPorts', optBool(hc, 'PublishAllPorts', 'HostConfig.PublishAllPorts'));
+  set('resources', parseResources(hc));
+  set('ulimits', parseUlimits(hc['Ulimits']));
+  const oomScoreAdj = optNumber(hc, 'OomScoreAdj', 'HostConfig.OomScoreAdj');
+  if (oomScoreAdj !== undefined && (oomScoreAdj < -1000 || oomScoreAdj > 1000)) {
+    throw invalidArgument(`Invalid value ${oomScoreAdj}, range for oom score adj is [-1000, 1000]`);
+  }
+  set('oomScoreAdj', oomScoreAdj);
+  const securityOpt = optStrings(hc, 'SecurityOpt', 'HostConfig.SecurityOpt');
+  if (securityOpt !== undefined) {
+    parseSecurityOpts(securityOpt);
+    set('securityOpt', securityOpt);
+  }
+  set('groupAdd', optStrings(hc, 'GroupAdd', 'HostConfig.GroupAdd'));
+  const sysctls = optStringMap(hc, 'Sysctls', 'HostConfig.Sysctls');
+  set('sysctls', sysctls);
+  set('devices', parseDevices(hc['Devices']));
+  const userns = optString(hc, 'UsernsMode', 'HostConfig.UsernsMode') ?? '';
+  if (userns !== '' && userns !== 'host') throw invalidArgument(`invalid USER mode: ${userns}`);
   return host as Partial<HostOptions>;
 }
 
@@ -179,4 +190,80 @@ export function parsePortBindings(raw: JsonObject): PortBinding[] {
     }
   }
   return out;
+}
+
+/** Config.Healthcheck, with Docker's checks of its durations (0, or at least 1ms) and retries. */
+export function parseHealthcheck(raw: unknown): HealthConfig | undefined {
+  const h = asObject(raw, 'Config.Healthcheck');
+  if (h === undefined) return undefined;
+  const duration = (key: string): number => {
+    const v = optNumber(h, key, `HealthConfig.${key}`) ?? 0;
+    if (v !== 0 && v < 1_000_000) throw invalidArgument(`${key} in Healthcheck cannot be less than 1ms`);
+    return v;
+  };
+  const retries = optNumber(h, 'Retries', 'HealthConfig.Retries') ?? 0;
+  if (retries < 0) throw invalidArgument('Retries in Healthcheck cannot be negative');
+  return {
+    test: optStrings(h, 'Test', 'HealthConfig.Test') ?? [],
+    interval: duration('Interval'), timeout: duration('Timeout'), startPeriod: duration('StartPeriod'),
+    startInterval: duration('StartInterval'), retries,
+  };
+}
+
+/** The resource fields of a HostConfig (create) or an update body. */
+export function parseResources(hc: JsonObject): ResourceOptions {
+  const n = (key: string): number | undefined => optNumber(hc, key, `HostConfig.${key}`);
+  const pids = hc['PidsLimit'] === null ? undefined : n('PidsLimit');
+  const swappiness = hc['MemorySwappiness'] === null ? undefined : n('MemorySwappiness');
+  return {
+    memory: n('Memory') ?? 0,
+    memorySwap: n('MemorySwap') ?? 0,
+    memoryReservation: n('MemoryReservation') ?? 0,
+    memorySwappiness: swappiness ?? -1,
+    nanoCpus: n('NanoCpus') ?? n('NanoCPUs') ?? 0,
+    cpuShares: n('CpuShares') ?? 0,
+    cpuPeriod: n('CpuPeriod') ?? 0,
+    cpuQuota: n('CpuQuota') ?? 0,
+    cpusetCpus: optString(hc, 'CpusetCpus', 'HostConfig.CpusetCpus') ?? '',
+    cpusetMems: optString(hc, 'CpusetMems', 'HostConfig.CpusetMems') ?? '',
+    pidsLimit: pids ?? 0,
+    oomKillDisable: optBool(hc, 'OomKillDisable', 'HostConfig.OomKillDisable') ?? false,
+  };
+}
+
+function parseUlimits(raw: unknown): Ulimit[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) throw invalidArgument('json: cannot unmarshal into Go struct field HostConfig.Ulimits of type []*container.Ulimit');
+  return raw.map((item) => {
+    const u = asObject(item, 'HostConfig.Ulimits') ?? {};
+    return {
+      name: optString(u, 'Name', 'Ulimit.Name') ?? '',
+      soft: optNumber(u, 'Soft', 'Ulimit.Soft') ?? 0,
+      hard: optNumber(u, 'Hard', 'Ulimit.Hard') ?? 0,
+    };
+  });
+}
+
+/** HostConfig.RestartPolicy (create and update). */
+export function parseRestartPolicy(raw: unknown): RestartPolicy {
+  const rp = asObject(raw, 'HostConfig.RestartPolicy') ?? {};
+  const n = optString(rp, 'Name', 'HostConfig.RestartPolicy.Name') ?? '';
+  const policy = (n === '' ? 'no' : n) as RestartPolicyName;
+  if (!RESTART_POLICIES.includes(policy)) throw invalidArgument(`invalid restart policy '${n}'`);
+  const max = optNumber(rp, 'MaximumRetryCount', 'HostConfig.RestartPolicy.MaximumRetryCount') ?? 0;
+  if (max < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
+  if (max > 0 && policy !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  return { name: policy, maximumRetryCount: max };
+}
+
+function parseDevices(raw: unknown): DeviceMapping[] | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) throw invalidArgument('json: cannot unmarshal into Go struct field HostConfig.Devices of type []container.DeviceMapping');
+  return raw.map((item) => {
+    const dm = asObject(item, 'HostConfig.Devices') ?? {};
+    const pathOnHost = optString(dm, 'PathOnHost', 'DeviceMapping.PathOnHost') ?? '';
+    const inContainer = optString(dm, 'PathInContainer', 'DeviceMapping.PathInContainer') ?? '';
+    const perms = optString(dm, 'CgroupPermissions', 'DeviceMapping.CgroupPermissions') ?? '';
+    return parseDevice(`${pathOnHost}:${inContainer === '' ? pathOnHost : inContainer}:${perms === '' ? 'rwm' : perms}`);
+  });
 }

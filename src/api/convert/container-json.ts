@@ -1,11 +1,30 @@
 import type { ContainerView } from '../../containers/container-service.js';
-import { isRunningStatus, ZERO_TIME, type ContainerRecord } from '../../containers/container.js';
+import { isRunningStatus, ZERO_TIME, type ContainerRecord, type HealthConfig } from '../../containers/container.js';
 import { containerStatusText } from './status-text.js';
+import { NO_RESOURCES } from '../../containers/resources.js';
 
 /** Docker's JSON shapes of containers (inspect and list), from the engine's records. */
 
+/** Docker's HealthConfig: zero durations and retries are left out. */
+export function healthConfigJson(h: HealthConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { Test: h.test };
+  if (h.interval !== 0) out['Interval'] = h.interval;
+  if (h.timeout !== 0) out['Timeout'] = h.timeout;
+  if (h.startPeriod !== 0) out['StartPeriod'] = h.startPeriod;
+  if (h.startInterval !== 0) out['StartInterval'] = h.startInterval;
+  if (h.retries !== 0) out['Retries'] = h.retries;
+  return out;
+}
+
 function stateJson(rec: ContainerRecord): Record<string, unknown> {
   const s = rec.state;
+  const health = s.health === undefined ? {} : {
+    Health: {
+      Status: s.health.status,
+      FailingStreak: s.health.failingStreak,
+      Log: s.health.log.map((l) => ({ Start: l.start, End: l.end, ExitCode: l.exitCode, Output: l.output })),
+    },
+  };
   return {
     Status: s.status,
     Running: isRunningStatus(s.status),
@@ -18,6 +37,7 @@ function stateJson(rec: ContainerRecord): Record<string, unknown> {
     Error: s.error,
     StartedAt: s.startedAt ?? ZERO_TIME,
     FinishedAt: s.finishedAt ?? ZERO_TIME,
+    ...health,
   };
 }
 
@@ -31,6 +51,7 @@ export function statusText(rec: ContainerRecord, now: Date): string {
     exitCode: s.exitCode,
     startedAt: s.startedAt ?? null,
     finishedAt: s.finishedAt ?? null,
+    ...(s.health !== undefined ? { health: s.health.status } : {}),
   }, now);
 }
 
@@ -58,6 +79,7 @@ function configJson(rec: ContainerRecord): Record<string, unknown> {
     OnBuild: c.onBuild,
     Labels: c.labels,
   });
+  if (c.healthcheck !== undefined) out['Healthcheck'] = healthConfigJson(c.healthcheck);
   if (c.stopSignal !== undefined) out['StopSignal'] = c.stopSignal;
   if (c.stopTimeout !== undefined) out['StopTimeout'] = c.stopTimeout;
   return out;
@@ -65,6 +87,7 @@ function configJson(rec: ContainerRecord): Record<string, unknown> {
 
 function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
   const h = rec.config.host;
+  const r = h.resources ?? NO_RESOURCES;
   return {
     Binds: h.binds.length > 0 ? h.binds : null,
     ContainerIDFile: '',
@@ -83,24 +106,24 @@ function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
     DnsOptions: h.dnsOptions,
     DnsSearch: h.dnsSearch,
     ExtraHosts: h.extraHosts.length > 0 ? h.extraHosts : null,
-    GroupAdd: null,
+    GroupAdd: h.groupAdd !== undefined && h.groupAdd.length > 0 ? h.groupAdd : null,
     IpcMode: 'private',
     Cgroup: '',
     Links: null,
-    OomScoreAdj: 0,
+    OomScoreAdj: h.oomScoreAdj ?? 0,
     PidMode: '',
     Privileged: h.privileged,
     PublishAllPorts: h.publishAllPorts,
     ReadonlyRootfs: h.readonlyRootfs,
-    SecurityOpt: null,
+    SecurityOpt: h.securityOpt !== undefined && h.securityOpt.length > 0 ? h.securityOpt : null,
     UTSMode: '',
     UsernsMode: '',
     ShmSize: h.shmSize,
     Runtime: 'runc',
     Isolation: '',
-    CpuShares: 0,
-    Memory: 0,
-    NanoCpus: 0,
+    CpuShares: r.cpuShares,
+    Memory: r.memory,
+    NanoCpus: r.nanoCpus,
     CgroupParent: '',
     BlkioWeight: 0,
     BlkioWeightDevice: [],
@@ -108,27 +131,28 @@ function hostConfigJson(rec: ContainerRecord): Record<string, unknown> {
     BlkioDeviceWriteBps: [],
     BlkioDeviceReadIOps: [],
     BlkioDeviceWriteIOps: [],
-    CpuPeriod: 0,
-    CpuQuota: 0,
+    CpuPeriod: r.cpuPeriod,
+    CpuQuota: r.cpuQuota,
     CpuRealtimePeriod: 0,
     CpuRealtimeRuntime: 0,
-    CpusetCpus: '',
-    CpusetMems: '',
-    Devices: [],
+    CpusetCpus: r.cpusetCpus,
+    CpusetMems: r.cpusetMems,
+    Devices: (h.devices ?? []).map((dv) => ({ PathOnHost: dv.pathOnHost, PathInContainer: dv.pathInContainer, CgroupPermissions: dv.cgroupPermissions })),
     DeviceCgroupRules: null,
     DeviceRequests: null,
-    MemoryReservation: 0,
-    MemorySwap: 0,
-    MemorySwappiness: null,
-    OomKillDisable: null,
-    PidsLimit: null,
-    Ulimits: [],
+    MemoryReservation: r.memoryReservation,
+    MemorySwap: r.memorySwap,
+    MemorySwappiness: r.memorySwappiness >= 0 ? r.memorySwappiness : null,
+    OomKillDisable: r.oomKillDisable ? true : null,
+    PidsLimit: r.pidsLimit !== 0 ? r.pidsLimit : null,
+    Ulimits: (h.ulimits ?? []).map((u) => ({ Name: u.name, Hard: u.hard, Soft: u.soft })),
     CpuCount: 0,
     CpuPercent: 0,
     IOMaximumIOps: 0,
     IOMaximumBandwidth: 0,
     Init: h.init ? true : null,
     ...(Object.keys(h.tmpfs).length > 0 ? { Tmpfs: h.tmpfs } : {}),
+    ...(h.sysctls !== undefined && Object.keys(h.sysctls).length > 0 ? { Sysctls: h.sysctls } : {}),
     MaskedPaths: h.privileged ? null : ['/proc/asound', '/proc/acpi', '/proc/interrupts', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'],
     ReadonlyPaths: h.privileged ? null : ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
   };

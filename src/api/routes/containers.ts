@@ -2,7 +2,8 @@ import type { ContainerService, WaitCondition } from '../../containers/container
 import { invalidArgument } from '../../engine-error.js';
 import { parseTimestamp } from '../../runtime/container-log.js';
 import { containerInspectJson, containerListJson } from '../convert/container-json.js';
-import { parseCreateBody } from '../convert/container-create.js';
+import { parseCreateBody, parseResources, parseRestartPolicy } from '../convert/container-create.js';
+import { asObject } from '../convert/json-fields.js';
 import type { RequestContext } from '../request-context.js';
 import type { Router } from '../router.js';
 import { frame, MULTIPLEXED, RAW_STREAM } from '../stream-framing.js';
@@ -14,7 +15,7 @@ import type { ExecService } from '../../containers/exec-service.js';
 
 type ContainerBackend = Pick<ContainerService,
   'create' | 'start' | 'stop' | 'kill' | 'restart' | 'remove' | 'rename' | 'wait' | 'list' | 'inspect' | 'logs' | 'attach' | 'prune' | 'resolve'
-  | 'whenRunning' | 'openStdin' | 'resize' | 'top' | 'pause' | 'unpause'>;
+  | 'whenRunning' | 'openStdin' | 'resize' | 'top' | 'update' | 'pause' | 'unpause'>;
 
 const WAIT_CONDITIONS: readonly WaitCondition[] = ['not-running', 'next-exit', 'removed'];
 
@@ -78,6 +79,14 @@ export function containerRoutes(router: Router, svc: ContainerBackend, execs?: P
     .add('POST', '/containers/{id}/rename', async (ctx) => {
       await svc.rename(ctx.param('id'), ctx.query('name') ?? '');
       ctx.sendStatus(204);
+    })
+    .add('POST', '/containers/{id}/update', async (ctx) => {
+      const body = asObject(await ctx.json(), 'UpdateConfig') ?? {};
+      const warnings = await svc.update(ctx.param('id'), {
+        resources: parseResources(body),
+        ...(body['RestartPolicy'] !== undefined && body['RestartPolicy'] !== null ? { restartPolicy: parseRestartPolicy(body['RestartPolicy']) } : {}),
+      });
+      ctx.sendJson(200, { Warnings: warnings });
     })
     .add('GET', '/containers/{id}/top', async (ctx) => {
       const r = await svc.top(ctx.param('id'), ctx.query('ps_args'));

@@ -38,15 +38,3 @@ export function systemDfRoutes(router: Router, b: DiskUsageBackends): void {
     });
   });
 }
-
-/**
- * `POST /build/prune` while there is no build cache: nothing to remove. The
- * docker CLI's `system prune` calls it after the other prunes. (The builder
- * replaces this route when it has a cache.)
- */
-export function emptyBuildCacheRoutes(router: Router): void {
-  router.add('POST', '/build/prune', async (ctx) => {
-    ctx.filters();
-    ctx.sendJson(200, { CachesDeleted: null, SpaceReclaimed: 0 });
-  });
-}

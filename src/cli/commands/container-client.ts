@@ -7,6 +7,8 @@ import type { WaitResponse } from '../../client/engine-types.js';
 import { errorText } from '../cli-errors.js';
 import { ExitError, type CliContext } from '../command.js';
 import type { CreatePlan } from './container-options.js';
+import { parseReference, withDefaultTag } from '../../reference/image-reference.js';
+import { pullImage as pullRequest, terminal } from './image-pull.js';
 
 /**
  * Creates the container of a `run`/`create`; a missing image is pulled first, as
@@ -51,25 +53,8 @@ function withTag(image: string): string {
 }
 
 async function pullImage(ctx: CliContext, client: EngineClient, image: string): Promise<void> {
-  const at = image.indexOf('@');
-  const colon = image.lastIndexOf(':');
-  const hasTag = at < 0 && colon > image.lastIndexOf('/');
-  const res = await client.request('POST', '/images/create', {
-    query: { fromImage: hasTag ? image.slice(0, colon) : image, tag: hasTag ? image.slice(colon + 1) : at < 0 ? 'latest' : undefined },
-  });
-  let buf = '';
-  for await (const chunk of res) {
-    buf += (chunk as Buffer).toString('utf8');
-    let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
-      if (line === '') continue;
-      const msg = JSON.parse(line) as { status?: string; error?: string; id?: string };
-      if (msg.error !== undefined) throw new ApiError(500, msg.error);
-      if (msg.status !== undefined) ctx.err(`${msg.id !== undefined ? `${msg.id}: ` : ''}${msg.status}\n`);
-    }
-  }
+  // Like docker run, the pull's progress goes to stderr.
+  await pullRequest(client, { ref: withDefaultTag(parseReference(image)), allTags: false }, (t) => ctx.err(t), terminal(ctx, 'err'));
 }
 
 /** The docker CLI's report of a failed run/create/start: "<prog>: <error>" and a hint, with its status. */

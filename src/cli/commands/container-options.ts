@@ -4,6 +4,7 @@ import { ExitError } from '../command.js';
 import type { FlagSpec, ParsedFlags } from '../flags/index.js';
 import { parsePublish } from './port-spec.js';
 import { parseMountFlag } from './mount-flag.js';
+import { parseRamBytes } from '../../units/go-values.js';
 
 /** The flags `run` and `create` share, as the docker CLI declares them. */
 export const CONTAINER_FLAGS: readonly FlagSpec[] = [
@@ -12,14 +13,28 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   { name: 'cap-add', type: 'list', usage: 'Add Linux capabilities' },
   { name: 'cap-drop', type: 'list', usage: 'Drop Linux capabilities' },
   { name: 'cidfile', type: 'string', usage: 'Write the container ID to the file' },
+  { name: 'device', type: 'list', usage: 'Add a host device to the container' },
   { name: 'dns', type: 'list', usage: 'Set custom DNS servers' },
   { name: 'dns-option', type: 'list', usage: 'Set DNS options' },
   { name: 'dns-search', type: 'list', usage: 'Set custom DNS search domains' },
   { name: 'domainname', type: 'string', usage: 'Container NIS domain name' },
   { name: 'entrypoint', type: 'string', usage: 'Overwrite the default ENTRYPOINT of the image' },
+  { name: 'cpu-period', type: 'int', usage: 'Limit CPU CFS (Completely Fair Scheduler) period' },
+  { name: 'cpu-quota', type: 'int', usage: 'Limit CPU CFS (Completely Fair Scheduler) quota' },
+  { name: 'cpu-shares', short: 'c', type: 'int', usage: 'CPU shares (relative weight)' },
+  { name: 'cpus', type: 'string', valueName: 'decimal', usage: 'Number of CPUs', validate: validateDecimal },
+  { name: 'cpuset-cpus', type: 'string', usage: 'CPUs in which to allow execution (0-3, 0,1)' },
+  { name: 'cpuset-mems', type: 'string', usage: 'MEMs in which to allow execution (0-3, 0,1)' },
   { name: 'env', short: 'e', type: 'list', usage: 'Set environment variables' },
   { name: 'env-file', type: 'list', usage: 'Read in a file of environment variables' },
   { name: 'expose', type: 'list', usage: 'Expose a port or a range of ports' },
+  { name: 'group-add', type: 'list', usage: 'Add additional groups to join' },
+  { name: 'health-cmd', type: 'string', usage: 'Command to run to check health' },
+  { name: 'health-interval', type: 'duration', usage: 'Time between running the check (ms|s|m|h) (default 0s)' },
+  { name: 'health-retries', type: 'int', usage: 'Consecutive failures needed to report unhealthy' },
+  { name: 'health-start-interval', type: 'duration', usage: 'Time between running the check during the start period (ms|s|m|h) (default 0s)' },
+  { name: 'health-start-period', type: 'duration', usage: 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)' },
+  { name: 'health-timeout', type: 'duration', usage: 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)' },
   { name: 'help', type: 'bool', usage: 'Print usage' },
   { name: 'hostname', short: 'h', type: 'string', usage: 'Container host name' },
   { name: 'init', type: 'bool', usage: 'Run an init inside the container that forwards signals and reaps processes' },
@@ -30,11 +45,19 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   { name: 'log-driver', type: 'string', usage: 'Logging driver for the container' },
   { name: 'log-opt', type: 'list', usage: 'Log driver options' },
   { name: 'mac-address', type: 'string', usage: 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' },
+  { name: 'memory', short: 'm', type: 'bytes', usage: 'Memory limit' },
+  { name: 'memory-reservation', type: 'bytes', usage: 'Memory soft limit' },
+  { name: 'memory-swap', type: 'string', valueName: 'bytes', usage: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", validate: validateSwapBytes },
+  { name: 'memory-swappiness', type: 'int', default: -1, usage: 'Tune container memory swappiness (0 to 100)' },
   { name: 'mount', type: 'list', valueName: 'mount', usage: 'Attach a filesystem mount to the container' },
   { name: 'name', type: 'string', usage: 'Assign a name to the container' },
   { name: 'net', type: 'string', valueName: 'network', usage: 'Connect a container to a network', hidden: true },
   { name: 'network', type: 'string', valueName: 'network', usage: 'Connect a container to a network' },
   { name: 'network-alias', type: 'list', usage: 'Add network-scoped alias for the container' },
+  { name: 'no-healthcheck', type: 'bool', usage: 'Disable any container-specified HEALTHCHECK' },
+  { name: 'oom-kill-disable', type: 'bool', usage: 'Disable OOM Killer' },
+  { name: 'oom-score-adj', type: 'int', usage: "Tune host's OOM preferences (-1000 to 1000)" },
+  { name: 'pids-limit', type: 'int', usage: 'Tune container pids limit (set -1 for unlimited)' },
   { name: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },
   { name: 'privileged', type: 'bool', usage: 'Give extended privileges to this container' },
   { name: 'publish', short: 'p', type: 'list', usage: "Publish a container's port(s) to the host" },
@@ -44,12 +67,16 @@ export const CONTAINER_FLAGS: readonly FlagSpec[] = [
   { name: 'read-only', type: 'bool', usage: "Mount the container's root filesystem as read only" },
   { name: 'restart', type: 'string', default: 'no', usage: 'Restart policy to apply when a container exits' },
   { name: 'rm', type: 'bool', usage: 'Automatically remove the container and its associated anonymous volumes when it exits' },
+  { name: 'security-opt', type: 'list', usage: 'Security Options' },
   { name: 'shm-size', type: 'bytes', usage: 'Size of /dev/shm' },
   { name: 'stop-signal', type: 'string', usage: 'Signal to stop the container' },
   { name: 'stop-timeout', type: 'int', usage: 'Timeout (in seconds) to stop a container' },
+  { name: 'sysctl', type: 'map', usage: 'Sysctl options' },
   { name: 'tmpfs', type: 'list', usage: 'Mount a tmpfs directory' },
   { name: 'tty', short: 't', type: 'bool', usage: 'Allocate a pseudo-TTY' },
+  { name: 'ulimit', type: 'list', valueName: 'ulimit', defaultText: '[]', usage: 'Ulimit options', validate: validateUlimit },
   { name: 'user', short: 'u', type: 'string', usage: 'Username or UID (format: <name|uid>[:<group|gid>])' },
+  { name: 'userns', type: 'string', usage: 'User namespace to use' },
   { name: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume' },
   { name: 'volumes-from', type: 'list', usage: 'Mount volumes from the specified container(s)' },
   { name: 'workdir', short: 'w', type: 'string', usage: 'Working directory inside the container' },
@@ -106,7 +133,7 @@ function labelsOf(list: readonly string[]): Record<string, string> {
   return out;
 }
 
-function restartPolicy(s: string): { Name: string; MaximumRetryCount: number } {
+export function restartPolicy(s: string): { Name: string; MaximumRetryCount: number } {
   const [name = 'no', count] = s.split(':', 2);
   if (!['no', 'always', 'unless-stopped', 'on-failure', ''].includes(name)) {
     throw new ExitError(125, `invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
@@ -166,6 +193,18 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
   };
   if (flags.has('init')) host.Init = flags.getBool('init');
   if (flags.getInt('shm-size') > 0) host.ShmSize = flags.getInt('shm-size');
+  Object.assign(host, resourcesOf(flags));
+  if (flags.getInt('memory-swappiness') !== -1) Object.assign(host, { MemorySwappiness: flags.getInt('memory-swappiness') });
+  if (flags.getBool('oom-kill-disable')) Object.assign(host, { OomKillDisable: true });
+  const ulimits = flags.getStrings('ulimit').map(parseUlimit);
+  if (ulimits.length > 0) host.Ulimits = ulimits;
+  if (flags.has('oom-score-adj')) host.OomScoreAdj = flags.getInt('oom-score-adj');
+  const securityOpt = flags.getStrings('security-opt').map(securityOptWithProfile);
+  if (securityOpt.length > 0) Object.assign(host, { SecurityOpt: securityOpt });
+  if (flags.getStrings('group-add').length > 0) Object.assign(host, { GroupAdd: [...flags.getStrings('group-add')] });
+  if (flags.getStrings('device').length > 0) Object.assign(host, { Devices: flags.getStrings('device').map(deviceMapping) });
+  if (flags.getMap('sysctl').size > 0) Object.assign(host, { Sysctls: Object.fromEntries(flags.getMap('sysctl')) });
+  if (flags.getString('userns') !== '') Object.assign(host, { UsernsMode: flags.getString('userns') });
   const logDriver = flags.getString('log-driver');
   const logOpts = flags.getStrings('log-opt');
   if (logDriver !== '' || logOpts.length > 0) {
@@ -195,6 +234,8 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
     HostConfig: host,
   };
   if (cmd.length > 0) body.Cmd = cmd;
+  const healthcheck = healthcheckOf(flags);
+  if (healthcheck !== undefined) body.Healthcheck = healthcheck;
   if (flags.has('entrypoint')) body.Entrypoint = [flags.getString('entrypoint')];
   if (flags.getString('stop-signal') !== '') body.StopSignal = flags.getString('stop-signal');
   if (flags.has('stop-timeout')) body.StopTimeout = flags.getInt('stop-timeout');
@@ -225,4 +266,108 @@ export function buildCreatePlan(flags: ParsedFlags, args: readonly string[], opt
     pull: flags.getString('pull'),
     cidfile: cidfile === '' ? undefined : cidfile,
   };
+}
+
+/** The --health-* flags and --no-healthcheck, as the docker CLI turns them into Config.Healthcheck. */
+function healthcheckOf(flags: ParsedFlags): ContainerCreateRequest['Healthcheck'] {
+  const names = ['health-cmd', 'health-interval', 'health-retries', 'health-start-interval', 'health-start-period', 'health-timeout'];
+  const haveSettings = names.some((n) => flags.has(n));
+  if (flags.getBool('no-healthcheck')) {
+    if (haveSettings) throw new ExitError(125, '--no-healthcheck conflicts with --health-* options');
+    return { Test: ['NONE'] };
+  }
+  if (!haveSettings) return undefined;
+  const cmd = flags.getString('health-cmd');
+  const durations: Array<[string, string]> = [
+    ['health-interval', 'Interval'], ['health-timeout', 'Timeout'], ['health-start-period', 'StartPeriod'], ['health-start-interval', 'StartInterval'],
+  ];
+  const out: NonNullable<ContainerCreateRequest['Healthcheck']> = { Test: cmd !== '' ? ['CMD-SHELL', cmd] : [] };
+  for (const [flag, key] of durations) {
+    const v = flags.getDuration(flag);
+    if (v < 0) throw new ExitError(125, `--${flag} cannot be negative`);
+    (out as Record<string, unknown>)[key] = v;
+  }
+  const retries = flags.getInt('health-retries');
+  if (retries < 0) throw new ExitError(125, '--health-retries cannot be negative');
+  out.Retries = retries;
+  return out;
+}
+
+function validateDecimal(v: string): string {
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(v.trim())) throw new Error(`failed to parse ${v} as a rational number`);
+  return v;
+}
+
+function validateSwapBytes(v: string): string {
+  if (v !== '-1') parseRamBytes(v);
+  return v;
+}
+
+function validateUlimit(v: string): string {
+  parseUlimit(v);
+  return v;
+}
+
+/** `nofile=1024[:2048]`, as docker's ulimit option reads it. */
+export function parseUlimit(v: string): { Name: string; Soft: number; Hard: number } {
+  const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(v);
+  if (m === null) throw new Error(`invalid ulimit argument: ${v}`);
+  const soft = Number(m[2]);
+  const hard = m[3] === undefined ? soft : Number(m[3]);
+  return { Name: m[1] ?? '', Soft: soft, Hard: hard };
+}
+
+/** The resource flags as Docker's HostConfig fields (only those given). */
+export function resourcesOf(flags: ParsedFlags): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (flags.has('memory')) out['Memory'] = flags.getInt('memory');
+  if (flags.has('memory-reservation')) out['MemoryReservation'] = flags.getInt('memory-reservation');
+  if (flags.has('memory-swap')) {
+    const v = flags.getString('memory-swap');
+    out['MemorySwap'] = v === '-1' ? -1 : parseRamBytes(v);
+  }
+  if (flags.has('cpus')) out['NanoCpus'] = Math.round(Number(flags.getString('cpus')) * 1e9);
+  if (flags.has('cpu-shares')) out['CpuShares'] = flags.getInt('cpu-shares');
+  if (flags.has('cpu-period')) out['CpuPeriod'] = flags.getInt('cpu-period');
+  if (flags.has('cpu-quota')) out['CpuQuota'] = flags.getInt('cpu-quota');
+  if (flags.getString('cpuset-cpus') !== '') out['CpusetCpus'] = flags.getString('cpuset-cpus');
+  if (flags.getString('cpuset-mems') !== '') out['CpusetMems'] = flags.getString('cpuset-mems');
+  if (flags.has('pids-limit')) out['PidsLimit'] = flags.getInt('pids-limit');
+  return out;
+}
+
+/** The docker CLI sends a seccomp profile's content, not its path. */
+function securityOptWithProfile(opt: string): string {
+  const m = /^seccomp[=:](.+)$/.exec(opt);
+  if (m === null || m[1] === 'unconfined') return opt;
+  const file = m[1] ?? '';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ExitError(125, `opening seccomp profile (${file}) failed: open ${file}: no such file or directory`);
+  }
+  try {
+    return `seccomp=${JSON.stringify(JSON.parse(text))}`;
+  } catch {
+    throw new ExitError(125, `compacting json for seccomp profile (${file}) failed: invalid character in JSON`);
+  }
+}
+
+/** `--device src[:dst][:perms]` as the docker CLI sends it. */
+function deviceMapping(spec: string): { PathOnHost: string; PathInContainer: string; CgroupPermissions: string } {
+  const parts = spec.split(':');
+  const src = parts[0] ?? '';
+  let dst = src;
+  let perms = 'rwm';
+  if (parts.length === 3) {
+    dst = parts[1] ?? src;
+    perms = parts[2] ?? 'rwm';
+  } else if (parts.length === 2) {
+    if (/^[rwm]+$/.test(parts[1] ?? '')) perms = parts[1] ?? 'rwm';
+    else dst = parts[1] ?? src;
+  } else if (parts.length > 3) {
+    throw new ExitError(125, `invalid argument "${spec}" for "--device" flag: bad format for path: ${spec}`);
+  }
+  return { PathOnHost: src, PathInContainer: dst, CgroupPermissions: perms };
 }

@@ -12,8 +12,10 @@ const load = (p: Promise<{ command: Command }>): Promise<Command> => p.then((m) 
 
 const CONTAINER: readonly Entry[] = [
   { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: () => load(import('./container-attach.js')) },
+  { name: 'commit', description: "Create a new image from a container's changes", load: () => load(import('./container-commit.js')) },
   { name: 'cp', description: 'Copy files/folders between a container and the local filesystem', load: () => load(import('./container-cp.js')) },
   { name: 'create', description: 'Create a new container', load: () => load(import('./container-create.js')) },
+  { name: 'diff', description: "Inspect changes to files or directories on a container's filesystem", load: () => load(import('./container-diff.js')) },
   { name: 'exec', description: 'Execute a command in a running container', load: () => load(import('./container-exec.js')) },
   { name: 'export', description: "Export a container's filesystem as a tar archive", load: () => load(import('./container-export.js')) },
   { name: 'inspect', description: 'Display detailed information on one or more containers', load: () => load(import('./container-inspect.js')) },
@@ -32,17 +34,28 @@ const CONTAINER: readonly Entry[] = [
   { name: 'stop', description: 'Stop one or more running containers', load: () => load(import('./container-stop.js')) },
   { name: 'top', description: 'Display the running processes of a container', load: () => load(import('./container-top.js')) },
   { name: 'unpause', description: 'Unpause all processes within one or more containers', load: () => load(import('./container-unpause.js')) },
+  { name: 'update', description: 'Update configuration of one or more containers', load: () => load(import('./container-update.js')) },
   { name: 'wait', description: 'Block until one or more containers stop, then print their exit codes', load: () => load(import('./container-wait.js')) },
 ];
 
 const IMAGE: readonly Entry[] = [
+  { name: 'build', description: 'Build an image from a Dockerfile', load: () => load(import('./image-build.js')) },
   { name: 'history', description: 'Show the history of an image', load: () => load(import('./image-history.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
   { name: 'inspect', description: 'Display detailed information on one or more images', load: () => load(import('./image-inspect.js')) },
   { name: 'ls', aliases: ['images', 'list'], description: 'List images', load: () => load(import('./image-ls.js')) },
   { name: 'prune', description: 'Remove unused images', load: () => load(import('./image-prune.js')) },
+  { name: 'load', description: 'Load an image from a tar archive or STDIN', load: () => load(import('./image-load.js')) },
+  { name: 'pull', description: 'Download an image from a registry', load: () => load(import('./image-pull.js')) },
+  { name: 'push', description: 'Upload an image to a registry', load: () => load(import('./image-push.js')) },
   { name: 'rm', aliases: ['rmi', 'remove'], description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
+  { name: 'save', description: 'Save one or more images to a tar archive (streamed to STDOUT by default)', load: () => load(import('./image-save.js')) },
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
+];
+
+const BUILDER: readonly Entry[] = [
+  { name: 'build', description: 'Build an image from a Dockerfile', load: () => load(import('./image-build.js')) },
+  { name: 'prune', description: 'Remove build cache', load: () => load(import('./builder-prune.js')) },
 ];
 
 const NETWORK: readonly Entry[] = [
@@ -71,6 +84,7 @@ const VOLUME: readonly Entry[] = [
 ];
 
 const GROUPS: Readonly<Record<string, { description: string; entries: readonly Entry[] }>> = {
+  builder: { description: 'Manage builds', entries: BUILDER },
   container: { description: 'Manage containers', entries: CONTAINER },
   image: { description: 'Manage images', entries: IMAGE },
   network: { description: 'Manage networks', entries: NETWORK },
@@ -101,6 +115,7 @@ const TOP: readonly Entry[] = [
   { name: 'export', description: "Export a container's filesystem as a tar archive", load: () => load(import('./container-export.js')) },
   { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: () => load(import('./container-attach.js')) },
   { name: 'top', description: 'Display the running processes of a container', load: () => load(import('./container-top.js')) },
+  { name: 'update', description: 'Update configuration of one or more containers', load: () => load(import('./container-update.js')) },
   { name: 'rmi', description: 'Remove one or more images', load: () => load(import('./image-rm.js')) },
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
@@ -109,6 +124,15 @@ const TOP: readonly Entry[] = [
   { name: 'pause', description: 'Pause all processes within one or more containers', load: () => load(import('./container-pause.js')) },
   { name: 'unpause', description: 'Unpause all processes within one or more containers', load: () => load(import('./container-unpause.js')) },
   { name: 'stats', description: 'Display a live stream of container(s) resource usage statistics', load: () => load(import('./container-stats.js')) },
+  { name: 'pull', description: 'Download an image from a registry', load: () => load(import('./image-pull.js')) },
+  { name: 'push', description: 'Upload an image to a registry', load: () => load(import('./image-push.js')) },
+  { name: 'login', description: 'Authenticate to a registry', load: () => load(import('./login.js')) },
+  { name: 'logout', description: 'Log out from a registry', load: () => load(import('./logout.js')) },
+  { name: 'save', description: 'Save one or more images to a tar archive (streamed to STDOUT by default)', load: () => load(import('./image-save.js')) },
+  { name: 'load', description: 'Load an image from a tar archive or STDIN', load: () => load(import('./image-load.js')) },
+  { name: 'build', description: 'Build an image from a Dockerfile', load: () => load(import('./image-build.js')) },
+  { name: 'commit', description: "Create a new image from a container's changes", load: () => load(import('./container-commit.js')) },
+  { name: 'diff', description: "Inspect changes to files or directories on a container's filesystem", load: () => load(import('./container-diff.js')) },
 ];
 
 export type Found =
