@@ -75,6 +75,19 @@ describe('stats', () => {
     await d.berth(['rm', '-f', 'st']);
   });
 
+  it('a memory and pids limit show as the limits, and MEM % is taken against the limit', async () => {
+    await d.berth(['run', '-d', '--name', 'lim', '-m', '64m', '--pids-limit', '50', 'busybox', 'sleep', '300']);
+    const s = await stats('lim');
+    assert.equal(s.memory_stats.limit, 64 * 1024 * 1024);
+    assert.equal((s.pids_stats as { limit?: number }).limit, 50);
+    const [row] = parseTable((await d.docker(['stats', '--no-stream', 'lim'])).stdout);
+    assert.match(row?.['MEM USAGE / LIMIT'] ?? '', / \/ 64MiB$/);
+    const [mine] = parseTable((await d.berth(['stats', '--no-stream', 'lim'])).stdout);
+    assert.match(mine?.['MEM USAGE / LIMIT'] ?? '', / \/ 64MiB$/);
+    assert.match(mine?.['MEM %'] ?? '', /^\d+\.\d\d%$/);
+    await d.berth(['rm', '-f', 'lim']);
+  });
+
   it('berth stats and docker stats print the same table, computed as the docker CLI does', async () => {
     await d.berth(['run', '-d', '--name', 'calm', 'busybox', 'sleep', '300']);
     await d.berth(['create', '--name', 'never', 'busybox', 'true']);
