@@ -24,6 +24,8 @@ describe('eventMatches()', () => {
     const exec = ev('container', 'exec_start: sh -c true', 'abc', {});
     assert.ok(eventMatches({ event: ['exec_start'] }, exec));
     assert.ok(!eventMatches({ event: ['exec_create'] }, exec));
+    assert.ok(eventMatches({ event: ['health_status'] }, ev('container', 'health_status: healthy', 'abc')));
+    assert.ok(eventMatches({ event: ['health_status: healthy'] }, ev('container', 'health_status: healthy', 'abc')));
   });
   it('container= takes the ID, a prefix of it, or the name, and leaves out other objects\' events', () => {
     assert.ok(eventMatches({ container: ['web'] }, start));
