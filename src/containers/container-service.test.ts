@@ -164,4 +164,39 @@ describe('ContainerService', () => {
     assert.equal(status(vanishes ?? ''), 'exited 255');
     assert.equal(status(survives ?? ''), 'running 0');
   });
+  it('pause() and unpause() freeze and thaw a running container, with Docker\'s errors otherwise', async () => {
+    const { id } = await svc.create({ image: 'busybox', name: 'pz' });
+    await assert.rejects(svc.pause('pz'), { message: `Container ${id} is not running` });
+    await svc.start('pz');
+    await assert.rejects(svc.unpause('pz'), { message: `Container ${id} is not paused` });
+    await svc.pause('pz');
+    assert.equal(status(id), 'paused 0');
+    assert.equal((await runtime.state(id))?.status, 'paused');
+    await assert.rejects(svc.pause('pz'), (e: unknown) => isEngineError(e, 'conflict') && (e as Error).message === `Container ${id} is already paused`);
+    await assert.rejects(svc.start('pz'), { message: 'cannot start a paused container, try unpause instead' });
+    await svc.unpause('pz');
+    assert.equal(status(id), 'running 0');
+    assert.deepEqual(seen.map((e) => e.action), ['create', 'start', 'pause', 'unpause']);
+  });
+
+  it('kill of a paused container thaws it after the signal, so that it can die', async () => {
+    const { id } = await svc.create({ image: 'busybox', name: 'pk' });
+    await svc.start(id);
+    await svc.pause(id);
+    const exited = svc.wait(id, 'next-exit');
+    await svc.kill(id, 'SIGKILL');
+    assert.deepEqual(await exited, { statusCode: 137 });
+    assert.deepEqual(runtime.calls.filter((c) => /^(pause|kill|resume)/.test(c)), [`pause ${id}`, `kill ${id} 9`, `resume ${id}`]);
+  });
+
+  it('die events carry the exit code and the run\'s duration in seconds', async () => {
+    const { id } = await svc.create({ image: 'busybox' });
+    await svc.start(id);
+    const exited = svc.wait(id, 'next-exit');
+    runtime.exit(id, 2);
+    await exited;
+    const die = seen.find((e) => e.action === 'die');
+    assert.equal(die?.actor.attributes['exitCode'], '2');
+    assert.equal(die?.actor.attributes['execDuration'], '0');
+  });
 });

@@ -180,7 +180,7 @@ export class ContainerService {
    * (mounted for the time of `fn` if the container is not running) and its
    * volumes and binds, through a path mapper. Used by cp, export and friends.
    */
-  async withFilesystem<T>(idOrName: string, fn: (toHost: ToHostPath, rec: ContainerRecord) => Promise<T>): Promise<T> {
+  async withFilesystem<T>(idOrName: string, fn: (toHost: ToHostPath, rec: ContainerRecord) => Promise<T>, event?: 'archive-path' | 'extract-to-dir' | 'export'): Promise<T> {
     const id = this.resolve(idOrName).config.id;
     return this.locks.run(id, async () => {
       const rec = this.resolve(id);
@@ -196,7 +196,9 @@ export class ContainerService {
           const m = binds.find((b) => cp === b.dest || cp.startsWith(`${b.dest}/`));
           return m === undefined ? path.join(paths.rootfs, cp) : path.join(m.host, cp.slice(m.dest.length));
         };
-        return await fn(toHost, rec);
+        const result = await fn(toHost, rec);
+        if (event !== undefined) this.publish(event, rec);
+        return result;
       } finally {
         if (!wasMounted) await unmount(paths.rootfs);
       }
@@ -330,7 +332,9 @@ export class ContainerService {
   }
 
   private started(id: string): void {
-    this.publish('start', this.resolve(id));
+    const rec = this.resolve(id);
+    this.publishVolumeEvents('mount', rec);
+    this.publish('start', rec);
     for (const h of this.startedHooks) h(id);
     for (const l of [...(this.startListeners.get(id) ?? [])]) l();
   }
@@ -469,7 +473,9 @@ export class ContainerService {
       const stderr = (e as { stderr?: unknown }).stderr;
       throw new EngineError('internal', `Error running ps: ${typeof stderr === 'string' && stderr.trim() !== '' ? stderr.trim() : String(e)}`);
     }
-    return filterPsOutput(output, pids);
+    const result = filterPsOutput(output, pids);
+    this.publish('top', rec);
+    return result;
   }
 
   /**
@@ -524,6 +530,7 @@ export class ContainerService {
     if (!isRunningStatus(rec.state.status)) throw conflict(`Container ${rec.config.id} is not running`);
     if (!rec.config.tty || height <= 0 || width <= 0) return;
     await this.d.runtime.resize(rec.config.id, this.paths(rec.config.id).dir, height, width);
+    this.publish('resize', rec, { height: String(height), width: String(width) });
   }
 
   async stop(idOrName: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
@@ -571,6 +578,39 @@ export class ContainerService {
     }
     if (sig === stopSignal) this.restartCanceled.add(rec.config.id);
     await this.signal(rec.config.id, sig);
+  }
+
+  /** Freezes the container's processes (`docker pause`). */
+  async pause(idOrName: string): Promise<void> {
+    const id = this.resolve(idOrName).config.id;
+    await this.locks.run(id, async () => {
+      const rec = this.resolve(id);
+      const status = rec.state.status;
+      if (status === 'paused') throw conflict(`Container ${id} is already paused`);
+      if (status === 'restarting') throw conflict(`Container ${id} is restarting, wait until the container is running`);
+      if (status !== 'running') throw conflict(`Container ${id} is not running`);
+      try {
+        await this.d.runtime.pause(id);
+      } catch (e: unknown) {
+        throw new EngineError('internal', `Cannot pause container ${id}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      this.publish('pause', await this.save(rec, { status: 'paused' }));
+    });
+  }
+
+  /** Thaws a paused container (`docker unpause`). */
+  async unpause(idOrName: string): Promise<void> {
+    const id = this.resolve(idOrName).config.id;
+    await this.locks.run(id, async () => {
+      const rec = this.resolve(id);
+      if (rec.state.status !== 'paused') throw conflict(`Container ${id} is not paused`);
+      try {
+        await this.d.runtime.resume(id);
+      } catch (e: unknown) {
+        throw new EngineError('internal', `Cannot unpause container ${id}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      this.publish('unpause', await this.save(rec, { status: 'running' }));
+    });
   }
 
   async restart(idOrName: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
@@ -766,6 +806,7 @@ export class ContainerService {
     const logPath = this.paths(rec.config.id).logPath;
     const size = await fs.stat(logPath).then((s) => s.size, () => 0);
     const stopped = this.nextExitOrRemoval(rec.config.id, signal);
+    this.publish('attach', rec);
     return { tty: rec.config.tty, entries: readLog(logPath, { fromOffset: size, follow: { stopped, signal } }) };
   }
 
@@ -804,6 +845,7 @@ export class ContainerService {
         if (!isEngineError(e)) throw e;
       }
     }
+    this.d.events.publish('container', 'prune', '', { reclaimed: String(spaceReclaimed) });
     return { deleted, spaceReclaimed };
   }
 
@@ -880,7 +922,10 @@ export class ContainerService {
         : this.save(rec, { status: 'exited', pid: 0, exitCode, oomKilled, finishedAt: finishedAt.toISOString(), network: undefined }),
       this.d.runner.cleanup(rec.config.id, paths, rec.state.network, rec.config.host.mounts).catch(() => undefined),
     ]);
-    this.publish('die', updated, { exitCode: String(exitCode) });
+    const startedAt = Date.parse(rec.state.startedAt ?? '');
+    const execDuration = Number.isNaN(startedAt) ? 0 : Math.max(0, Math.floor((finishedAt.getTime() - startedAt) / 1000));
+    this.publish('die', updated, { exitCode: String(exitCode), execDuration: String(execDuration) });
+    this.publishVolumeEvents('unmount', updated);
     for (const h of this.stoppedHooks) h(rec.config.id);
     return updated;
   }
@@ -916,7 +961,19 @@ export class ContainerService {
 
   private async signal(id: string, sig: number): Promise<void> {
     await this.d.runtime.kill(id, String(sig));
-    this.publish('kill', this.resolve(id), { signal: String(sig) });
+    const rec = this.resolve(id);
+    this.publish('kill', rec, { signal: String(sig) });
+    // Docker: a paused container is thawed after a signal meant to end it, so that it can.
+    const stopSignal = rec.config.stopSignal;
+    if (rec.state.status === 'paused' && (sig === 9 || stopSignal === undefined || stopSignal === '' || parseSignal(stopSignal) === sig)) {
+      await this.locks.run(id, async () => {
+        const current = this.d.store.get(id);
+        if (current?.state.status !== 'paused') return;
+        // It may have ended meanwhile; the exit is recorded either way.
+        await this.d.runtime.resume(id).catch(() => undefined);
+        await this.save(current, { status: 'running' });
+      });
+    }
   }
 
   /**
@@ -986,6 +1043,16 @@ export class ContainerService {
     if (!size) return base;
     const sizeRw = await this.d.snapshots.usage(rec.config.id);
     return { ...base, sizeRw, sizeRootFs: sizeRw + this.d.imageSize(rec.config.imageId) };
+  }
+
+  /** Docker's volume `mount` (at start) and `unmount` (at exit) events, one per named or anonymous volume. */
+  private publishVolumeEvents(action: 'mount' | 'unmount', rec: ContainerRecord): void {
+    for (const m of rec.config.host.mounts) {
+      if (m.type !== 'volume') continue;
+      const attributes: Record<string, string> = { container: rec.config.id, driver: 'local' };
+      if (action === 'mount') Object.assign(attributes, { destination: m.destination, propagation: '', 'read/write': String(!m.readonly) });
+      this.d.events.publish('volume', action, m.name, attributes);
+    }
   }
 
   private publish(action: string, rec: ContainerRecord, extra: Record<string, string> = {}): void {

@@ -25,6 +25,10 @@ import { ContainerStepRunner, TransientImages } from '../build/container-step-ru
 import { VolumeService } from '../volumes/volume-service.js';
 import { VolumeStore } from '../volumes/volume-store.js';
 import { systemRoutes } from '../api/routes/system.js';
+import { eventRoutes } from '../api/routes/events.js';
+import { statsRoutes } from '../api/routes/stats.js';
+import { systemDfRoutes } from '../api/routes/system-df.js';
+import { StatsService } from '../containers/stats/stats-service.js';
 import { Router } from '../api/router.js';
 import { ContainerRunner } from '../containers/container-runner.js';
 import { ContainerService, type ImageLookup } from '../containers/container-service.js';
@@ -225,6 +229,9 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   networkRoutes(router, networks, containerService);
   volumeRoutes(router, volumes);
   archiveRoutes(router, containerService);
+  eventRoutes(router, events);
+  systemDfRoutes(router, { images, containers: containerService, volumes });
+  statsRoutes(router, new StatsService({ resolve: (id) => containerService.resolve(id), layout: cgroups.layout, hostMemory: os.totalmem() }));
   buildRoutes(router, builder);
   commitRoutes(router, new CommitService({ containers: containerService, images: imageRecords, content, snapshots }), containerService);
 

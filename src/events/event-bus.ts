@@ -10,7 +10,16 @@ export interface EngineEvent {
   readonly timeNano: bigint;
 }
 
-/** The engine's event stream, behind `/events` and internal waiters. Keeps a short history. */
+/** Which past events a subscriber asks for (nanoseconds since the epoch; undefined: no bound). */
+export interface EventWindow {
+  readonly sinceNano?: bigint | undefined;
+  readonly untilNano?: bigint | undefined;
+}
+
+/**
+ * The engine's event stream, behind `/events` and internal waiters. Keeps a
+ * short history for subscribers that ask for past events (`since`, `until`).
+ */
 export class EventBus {
   private readonly emitter = new EventEmitter();
   private readonly history: EngineEvent[] = [];
@@ -33,6 +42,21 @@ export class EventBus {
 
   since(timeNano: bigint): EngineEvent[] {
     return this.history.filter((e) => e.timeNano >= timeNano);
+  }
+
+  /**
+   * Docker's SubscribeTopic: the kept events in the window that `include` accepts
+   * (none when neither bound is given), and from now on every new event it accepts,
+   * with nothing lost or repeated between the two.
+   */
+  subscribeWindow(window: EventWindow, include: (ev: EngineEvent) => boolean, listener: (ev: EngineEvent) => void): { past: EngineEvent[]; unsubscribe: () => void } {
+    const { sinceNano, untilNano } = window;
+    const past = sinceNano === undefined && untilNano === undefined ? [] : this.history.filter((e) =>
+      (sinceNano === undefined || e.timeNano >= sinceNano) && (untilNano === undefined || e.timeNano <= untilNano) && include(e));
+    const unsubscribe = this.subscribe((e) => {
+      if (include(e)) listener(e);
+    });
+    return { past, unsubscribe };
   }
 }
 

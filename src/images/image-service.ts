@@ -267,7 +267,7 @@ export class ImageService {
             await this.store.add({ id: blob.digest, layers: spec.layers, addedAt: new Date().toISOString() }, config, blob.size);
           }
           for (const t of tags) await this.store.setRef(refKey(t), blob.digest);
-          this.events.publish('image', 'load', blob.digest);
+          this.logEvent('load', blob.digest, blob.digest);
         });
         if (tags.length === 0) progress({ status: '', stream: `Loaded image ID: ${blob.digest}\n` });
         for (const t of tags) progress({ status: '', stream: `Loaded image: ${familiarString(t)}\n` });
@@ -365,7 +365,7 @@ export class ImageService {
       const image = this.resolve(source);
       const ref = parseTarget(repo, tag);
       await this.store.setRef(refKey(ref), image.record.id);
-      this.events.publish('image', 'tag', image.record.id, { name: familiarString(ref) });
+      this.logEvent('tag', image.record.id, familiarString(ref));
     });
   }
 
@@ -411,8 +411,11 @@ export class ImageService {
     return this.lock.run(async () => {
       await this.store.add({ id: blob.digest, layers: [{ digest: layer.digest, size: layer.size, mediaType: LAYER_MEDIA_TYPE }], addedAt: now }, config, blob.size);
       this.pendingChains.delete(layerChain);
-      if (target !== undefined) await this.store.setRef(refKey(target), blob.digest);
-      this.events.publish('image', 'import', blob.digest, target === undefined ? {} : { name: familiarString(target) });
+      if (target !== undefined) {
+        await this.store.setRef(refKey(target), blob.digest);
+        this.logEvent('tag', blob.digest, familiarString(target));
+      }
+      this.logEvent('import', blob.digest, blob.digest);
       return blob.digest;
     });
   }
@@ -471,7 +474,7 @@ export class ImageService {
       for (const ref of refs) {
         if (this.store.resolveRef(refKey(ref)) === blob.digest) continue;
         await this.store.setRef(refKey(ref), blob.digest);
-        this.events.publish('image', 'tag', blob.digest, { name: familiarString(ref) });
+        this.logEvent('tag', blob.digest, familiarString(ref));
       }
       return blob.digest;
     });
@@ -509,7 +512,7 @@ export class ImageService {
         await this.store.deleteRef(ref);
         const name = familiarString(parseReference(ref));
         report.push({ untagged: name });
-        this.events.publish('image', 'untag', id, { name });
+        this.logEvent('untag', id, id);
         if (lastRef && !users.some((u) => u.running) && (users.length === 0 || opts.force === true)) {
           for (const r of digestsToo) {
             await this.store.deleteRef(r);
@@ -534,7 +537,7 @@ export class ImageService {
           await this.store.deleteRef(r);
           const name = familiarString(parseReference(r));
           report.push({ untagged: name });
-          this.events.publish('image', 'untag', id, { name });
+          this.logEvent('untag', id, id);
         }
       }
       report.push(...(await this.deleteImageLocked(image)));
@@ -551,7 +554,9 @@ export class ImageService {
         const refs = this.store.refsOf(id);
         if (!opts.all && refs.length > 0) continue;
         if (this.users(id).length > 0) continue;
-        if (opts.filters !== undefined && !matchImageFilters(this.summary(image), { ...opts.filters, dangling: [] }, (n) => this.find(n))) continue;
+        const { 'label!': notLabels = [], ...filters } = opts.filters ?? {};
+        if (!matchImageFilters(this.summary(image), { ...filters, dangling: [] }, (n) => this.find(n))) continue;
+        if (notLabels.some((l) => matchImageFilters(this.summary(image), { label: [l] }, (n) => this.find(n)))) continue;
         for (const r of refs) {
           await this.store.deleteRef(r);
           deleted.push({ untagged: familiarString(parseReference(r)) });
@@ -562,6 +567,7 @@ export class ImageService {
         for (const item of items) if ('deleted' in item) spaceReclaimed += sizes.get(item.deleted) ?? 0;
         deleted.push(...items);
       }
+      this.events.publish('image', 'prune', '', { reclaimed: String(spaceReclaimed) });
       return { deleted, spaceReclaimed };
     });
   }
@@ -577,6 +583,12 @@ export class ImageService {
         if (!keep.has(c)) await this.snapshots.removeCommitted(c);
       }
     });
+  }
+
+  /** Docker's LogImageEvent: the image's labels (while it exists) and a name. */
+  private logEvent(action: string, id: Digest, name: string): void {
+    const labels = this.store.get(id)?.config.config?.Labels ?? {};
+    this.events.publish('image', action, id, { ...labels, name });
   }
 
   /** Chain ID of the image's top layer: what a container's writable layer sits on. */
@@ -602,8 +614,26 @@ export class ImageService {
     for (const d of [id, ...image.record.layers.map((l) => l.digest), ...(manifest !== undefined && !others.some((i) => i.record.manifest?.digest === manifest) ? [manifest] : [])]) {
       if (!keepBlobs.has(d)) await this.content.delete(d);
     }
-    this.events.publish('image', 'delete', id);
+    this.logEvent('delete', id, id);
     return report;
+  }
+
+  /**
+   * `system df`'s image part: each image with the size of the layers it shares
+   * with other images, and the size of all layers, each counted once.
+   */
+  diskUsage(): { layersSize: number; images: Array<ImageSummary & { sharedSize: number }> } {
+    const all = this.store.all();
+    const users = new Map<Digest, number>();
+    for (const image of all) for (const c of new Set(chainIds(image.config.rootfs.diff_ids))) users.set(c, (users.get(c) ?? 0) + 1);
+    let layersSize = 0;
+    for (const c of users.keys()) layersSize += this.snapshots.committedSize(c);
+    const images = all.map((image) => ({
+      ...this.summary(image),
+      sharedSize: [...new Set(chainIds(image.config.rootfs.diff_ids))].filter((c) => (users.get(c) ?? 0) > 1)
+        .reduce((n, c) => n + this.snapshots.committedSize(c), 0),
+    }));
+    return { layersSize, images };
   }
 
   private tagsOf(id: Digest): string[] {

@@ -191,6 +191,7 @@ export class NetworkService {
       await this.remove(n.id);
       removed.push(n.name);
     }
+    this.events.publish('network', 'prune', '', { reclaimed: '0' });
     return removed;
   }
 

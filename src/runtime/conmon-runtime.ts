@@ -168,6 +168,22 @@ export class ConmonRuntime implements OciRuntime {
     }
   }
 
+  async pause(id: string): Promise<void> {
+    await this.runtimeCommand('pause', id);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.runtimeCommand('resume', id);
+  }
+
+  private async runtimeCommand(verb: string, id: string): Promise<void> {
+    try {
+      await run(this.opts.runtimePath, ['--root', this.opts.stateDir, verb, id]);
+    } catch (e: unknown) {
+      throw new RuntimeError(runtimeErrorMessage(e));
+    }
+  }
+
   async delete(id: string): Promise<void> {
     try {
       await run(this.opts.runtimePath, ['--root', this.opts.stateDir, 'delete', '--force', id]);

@@ -13,6 +13,8 @@ export class FakeRuntime implements OciRuntime {
   private readonly running = new Map<string, number>();
   private readonly exits = new Map<string, ExitStatus>();
   private readonly monitors = new Set<string>();
+  private readonly paused = new Set<string>();
+  private readonly pendingSignals = new Map<string, number>();
   private readonly listeners: Array<(id: string) => void> = [];
   private nextPid = 1000;
   private readonly execExits = new Map<string, (code: number) => void>();
@@ -38,7 +40,26 @@ export class FakeRuntime implements OciRuntime {
   async kill(id: string, signal: string): Promise<void> {
     this.calls.push(`kill ${id} ${signal}`);
     if (!this.running.has(id)) throw new RuntimeError('container not running');
-    if (signal === '9' || signal === '15') this.exit(id, 128 + Number(signal));
+    if (signal !== '9' && signal !== '15') return;
+    // A frozen process takes the signal when it is thawed.
+    if (this.paused.has(id)) this.pendingSignals.set(id, Number(signal));
+    else this.exit(id, 128 + Number(signal));
+  }
+
+  async pause(id: string): Promise<void> {
+    this.calls.push(`pause ${id}`);
+    if (!this.running.has(id)) throw new RuntimeError('container not running');
+    if (this.paused.has(id)) throw new RuntimeError('container not running');
+    this.paused.add(id);
+  }
+
+  async resume(id: string): Promise<void> {
+    this.calls.push(`resume ${id}`);
+    if (!this.paused.has(id)) throw new RuntimeError('container not paused');
+    this.paused.delete(id);
+    const pending = this.pendingSignals.get(id);
+    this.pendingSignals.delete(id);
+    if (pending !== undefined) this.exit(id, 128 + pending);
   }
 
   async delete(id: string): Promise<void> {
@@ -47,7 +68,7 @@ export class FakeRuntime implements OciRuntime {
 
   async state(id: string): Promise<{ status: RuntimeStatus; pid: number } | undefined> {
     const pid = this.running.get(id);
-    return pid === undefined ? undefined : { status: 'running', pid };
+    return pid === undefined ? undefined : { status: this.paused.has(id) ? 'paused' : 'running', pid };
   }
 
   async exitStatus(id: string): Promise<ExitStatus | undefined> {
@@ -121,6 +142,7 @@ export class FakeRuntime implements OciRuntime {
   /** The container's process ends with `code`, as conmon would report it. */
   exit(id: string, code: number, notify = true): void {
     this.running.delete(id);
+    this.paused.delete(id);
     this.monitors.delete(id);
     this.exits.set(id, { exitCode: code, finishedAt: new Date() });
     if (notify) for (const l of this.listeners) l(id);

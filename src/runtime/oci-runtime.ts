@@ -57,6 +57,10 @@ export interface OciRuntime {
   /** Lets a created container's process run its program. */
   startCreated(id: string): Promise<void>;
   kill(id: string, signal: string): Promise<void>;
+  /** Freezes every process of a running container (`docker pause`). */
+  pause(id: string): Promise<void>;
+  /** Thaws a paused container. */
+  resume(id: string): Promise<void>;
   /** Removes the runtime's state of a stopped container (idempotent). */
   delete(id: string): Promise<void>;
   state(id: string): Promise<{ status: RuntimeStatus; pid: number } | undefined>;

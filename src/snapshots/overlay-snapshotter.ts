@@ -87,7 +87,7 @@ export class OverlaySnapshotter implements Snapshotter {
     let settled = false;
     return {
       input: extract.input,
-      finish: async (diffId: Digest, size: number) => {
+      finish: async (diffId: Digest) => {
         settled = true;
         try {
           await extract.done;
@@ -96,6 +96,8 @@ export class OverlaySnapshotter implements Snapshotter {
           await fs.rm(tmp, { recursive: true, force: true });
           throw e;
         }
+        // A layer's size is what its files take once unpacked (Docker's DiffSize), not the tar's length.
+        const size = await directorySize(path.join(tmp, 'fs'));
         const chainId = computeChainId(parent, diffId);
         if (this.byChain.has(chainId)) {
           await fs.rm(tmp, { recursive: true, force: true });

@@ -12,7 +12,7 @@ export interface MountSpec {
 export interface LayerApply {
   /** The uncompressed layer tar is written here. */
   readonly input: Writable;
-  /** Call after `input` has ended; `diffId` and `size` describe what was written. */
+  /** Call after `input` has ended; `diffId` and `size` describe the tar written (the snapshotter may record the unpacked size). */
   finish(diffId: Digest, size: number): Promise<{ chainId: Digest }>;
   abort(): Promise<void>;
 }

@@ -135,6 +135,7 @@ export class VolumeService {
       deleted.push(rec.name);
       spaceReclaimed += size;
     }
+    this.events.publish('volume', 'prune', '', { reclaimed: String(spaceReclaimed) });
     return { deleted, spaceReclaimed };
   }
 

@@ -6,7 +6,7 @@ function unix(d: Date | undefined): number {
   return d === undefined ? 0 : Math.floor(d.getTime() / 1000);
 }
 
-export function imageListJson(s: ImageSummary, opts: { apiVersion: (v: string) => boolean; withContainers: boolean }): Record<string, unknown> {
+export function imageListJson(s: ImageSummary & { sharedSize?: number }, opts: { apiVersion: (v: string) => boolean; withContainers: boolean }): Record<string, unknown> {
   const out: Record<string, unknown> = {
     Containers: opts.withContainers ? s.containers : -1,
     Created: unix(s.created),
@@ -15,7 +15,7 @@ export function imageListJson(s: ImageSummary, opts: { apiVersion: (v: string) =
     ParentId: '',
     RepoDigests: s.repoDigests,
     RepoTags: s.repoTags,
-    SharedSize: -1,
+    SharedSize: s.sharedSize ?? -1,
     Size: s.size,
   };
   if (!opts.apiVersion('1.44')) out['VirtualSize'] = s.size;

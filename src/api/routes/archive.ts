@@ -45,7 +45,7 @@ export function archiveRoutes(router: Router, svc: FilesystemBackend): void {
           res.on('close', resolve);
           tar.pipe(res);
         });
-      });
+      }, 'archive-path');
     })
     .add('PUT', '/containers/{id}/archive', async (ctx) => {
       const p = pathParam(ctx);
@@ -54,7 +54,7 @@ export function archiveRoutes(router: Router, svc: FilesystemBackend): void {
           copyUidGid: ctx.bool('copyUIDGID'),
           noOverwriteDirNonDir: ctx.bool('noOverwriteDirNonDir'),
         });
-      });
+      }, 'extract-to-dir');
       ctx.sendStatus(200);
     })
     .add('GET', '/containers/{id}/export', async (ctx) => {
@@ -69,6 +69,6 @@ export function archiveRoutes(router: Router, svc: FilesystemBackend): void {
           res.on('close', resolve);
           tar.pipe(res);
         });
-      });
+      }, 'export');
     });
 }

@@ -15,7 +15,7 @@ import type { ExecService } from '../../containers/exec-service.js';
 
 type ContainerBackend = Pick<ContainerService,
   'create' | 'start' | 'stop' | 'kill' | 'restart' | 'remove' | 'rename' | 'wait' | 'list' | 'inspect' | 'logs' | 'attach' | 'prune' | 'resolve'
-  | 'whenRunning' | 'openStdin' | 'resize' | 'top' | 'update'>;
+  | 'whenRunning' | 'openStdin' | 'resize' | 'top' | 'update' | 'pause' | 'unpause'>;
 
 const WAIT_CONDITIONS: readonly WaitCondition[] = ['not-running', 'next-exit', 'removed'];
 
@@ -62,6 +62,14 @@ export function containerRoutes(router: Router, svc: ContainerBackend, execs?: P
     .add('POST', '/containers/{id}/kill', async (ctx) => {
       const signal = ctx.query('signal');
       await svc.kill(ctx.param('id'), signal !== undefined && signal !== '' ? signal : 'SIGKILL');
+      ctx.sendStatus(204);
+    })
+    .add('POST', '/containers/{id}/pause', async (ctx) => {
+      await svc.pause(ctx.param('id'));
+      ctx.sendStatus(204);
+    })
+    .add('POST', '/containers/{id}/unpause', async (ctx) => {
+      await svc.unpause(ctx.param('id'));
       ctx.sendStatus(204);
     })
     .add('DELETE', '/containers/{id}', async (ctx) => {

@@ -110,7 +110,10 @@ export function imageRoutes(router: Router, svc: ImageBackend): void {
       const filters = ctx.filters();
       const dangling = filters['dangling']?.[0];
       const all = dangling === 'false' || dangling === '0';
-      validateImageFilters(filters);
+      // Docker's accepted prune filters; `label!` keeps images with that label.
+      for (const k of Object.keys(filters)) if (!['dangling', 'label', 'label!', 'until'].includes(k)) throw invalidArgument(`invalid filter '${k}'`);
+      const { 'label!': _notLabels, ...rest } = filters;
+      validateImageFilters(rest);
       const r = await svc.prune({ all, filters });
       ctx.sendJson(200, { ImagesDeleted: r.deleted.length > 0 ? removeReportJson(r.deleted) : null, SpaceReclaimed: r.spaceReclaimed });
     })

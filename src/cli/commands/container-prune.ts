@@ -1,7 +1,7 @@
-import type { ContainerPruneResponse } from '../../client/engine-types.js';
 import { humanSize } from '../../units/human-units.js';
 import type { Command } from '../command.js';
-import { filterFlag, filtersQuery } from './image-filter-flag.js';
+import { filterFlag } from './image-filter-flag.js';
+import { pruneContainers } from './prune-runs.js';
 import { confirm } from './system-confirm.js';
 
 const WARNING = 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue?';
@@ -19,13 +19,9 @@ export const command: Command = {
   async run(ctx, flags) {
     // Like docker, a "no" ends the command quietly and successfully.
     if (!flags.getBool('force') && !(await confirm(ctx, WARNING))) return 0;
-    const client = await ctx.client();
-    const report = await client.json<ContainerPruneResponse>('POST', '/containers/prune', {
-      query: { filters: filtersQuery(flags.getStrings('filter')) },
-    });
-    const deleted = report.ContainersDeleted ?? [];
-    if (deleted.length > 0) ctx.out(`Deleted Containers:\n${deleted.map((id) => `${id}\n`).join('')}\n`);
-    ctx.out(`Total reclaimed space: ${humanSize(deleted.length > 0 ? report.SpaceReclaimed : 0)}\n`);
+    const r = await pruneContainers(await ctx.client(), flags.getStrings('filter'));
+    if (r.output !== '') ctx.out(`${r.output}\n`);
+    ctx.out(`Total reclaimed space: ${humanSize(r.spaceReclaimed)}\n`);
     return 0;
   },
 };

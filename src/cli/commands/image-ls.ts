@@ -14,7 +14,7 @@ const RAW_WITH_DIGEST = 'repository: {{ .Repository }}\ntag: {{.Tag}}\ndigest: {
 
 const USAGE = '[OPTIONS] [REPOSITORY[:TAG]]';
 
-const IMAGE_ROW: RowType = {
+export const IMAGE_ROW: RowType = {
   typeName: '*formatter.imageContext',
   headers: {
     ID: 'IMAGE ID',
@@ -39,7 +39,7 @@ function imageFormat(source: string, quiet: boolean, digest: boolean): string {
   return source;
 }
 
-interface RowOptions {
+export interface RowOptions {
   readonly trunc: boolean;
   /** --digests: digest-only references get a row per digest. */
   readonly digests: boolean;
@@ -55,7 +55,7 @@ function isDangling(img: ImageListEntry): boolean {
   return tags.length === 1 && tags[0] === '<none>:<none>' && digests.length === 1 && digests[0] === '<none>@<none>';
 }
 
-function row(img: ImageListEntry, repo: string, tag: string, digest: string, opts: RowOptions): Record<string, string> {
+export function imageRow(img: ImageListEntry, repo: string, tag: string, digest: string, opts: RowOptions): Record<string, string> {
   const created = fromUnix(img.Created);
   const shared = img.SharedSize ?? 0;
   return {
@@ -75,7 +75,7 @@ function row(img: ImageListEntry, repo: string, tag: string, digest: string, opt
 
 /** docker's imageFormatTaggedAndDigest: a row per tag (per digest, when shown), by repository. */
 function imageRows(img: ImageListEntry, opts: RowOptions): Array<Record<string, string>> {
-  if (isDangling(img)) return [row(img, '<none>', '<none>', '<none>', opts)];
+  if (isDangling(img)) return [imageRow(img, '<none>', '<none>', '<none>', opts)];
   const repoTags = new Map<string, string[]>();
   const repoDigests = new Map<string, string[]>();
   const add = (m: Map<string, string[]>, k: string, v: string): void => {
@@ -102,13 +102,13 @@ function imageRows(img: ImageListEntry, opts: RowOptions): Array<Record<string, 
     const digests = opts.needDigest ? (repoDigests.get(repo) ?? []) : [];
     repoDigests.delete(repo);
     for (const tag of tags) {
-      if (digests.length === 0) rows.push(row(img, repo, tag, '<none>', opts));
-      for (const d of digests) rows.push(row(img, repo, tag, d, opts));
+      if (digests.length === 0) rows.push(imageRow(img, repo, tag, '<none>', opts));
+      for (const d of digests) rows.push(imageRow(img, repo, tag, d, opts));
     }
   }
   for (const [repo, digests] of repoDigests) {
-    if (opts.digests) for (const d of digests) rows.push(row(img, repo, '<none>', d, opts));
-    else rows.push(row(img, repo, '<none>', '', opts));
+    if (opts.digests) for (const d of digests) rows.push(imageRow(img, repo, '<none>', d, opts));
+    else rows.push(imageRow(img, repo, '<none>', '', opts));
   }
   return rows;
 }

@@ -22,6 +22,7 @@ const CONTAINER: readonly Entry[] = [
   { name: 'kill', description: 'Kill one or more running containers', load: () => load(import('./container-kill.js')) },
   { name: 'logs', description: 'Fetch the logs of a container', load: () => load(import('./container-logs.js')) },
   { name: 'ls', aliases: ['ps', 'list'], description: 'List containers', load: () => load(import('./container-ls.js')) },
+  { name: 'pause', description: 'Pause all processes within one or more containers', load: () => load(import('./container-pause.js')) },
   { name: 'port', description: 'List port mappings or a specific mapping for the container', load: () => load(import('./container-port.js')) },
   { name: 'prune', description: 'Remove all stopped containers', load: () => load(import('./container-prune.js')) },
   { name: 'rename', description: 'Rename a container', load: () => load(import('./container-rename.js')) },
@@ -29,8 +30,10 @@ const CONTAINER: readonly Entry[] = [
   { name: 'rm', aliases: ['remove'], description: 'Remove one or more containers', load: () => load(import('./container-rm.js')) },
   { name: 'run', description: 'Create and run a new container from an image', load: () => load(import('./container-run.js')) },
   { name: 'start', description: 'Start one or more stopped containers', load: () => load(import('./container-start.js')) },
+  { name: 'stats', description: 'Display a live stream of container(s) resource usage statistics', load: () => load(import('./container-stats.js')) },
   { name: 'stop', description: 'Stop one or more running containers', load: () => load(import('./container-stop.js')) },
   { name: 'top', description: 'Display the running processes of a container', load: () => load(import('./container-top.js')) },
+  { name: 'unpause', description: 'Unpause all processes within one or more containers', load: () => load(import('./container-unpause.js')) },
   { name: 'update', description: 'Update configuration of one or more containers', load: () => load(import('./container-update.js')) },
   { name: 'wait', description: 'Block until one or more containers stop, then print their exit codes', load: () => load(import('./container-wait.js')) },
 ];
@@ -66,7 +69,10 @@ const NETWORK: readonly Entry[] = [
 ];
 
 const SYSTEM: readonly Entry[] = [
+  { name: 'df', description: 'Show docker disk usage', load: () => load(import('./system-df.js')) },
+  { name: 'events', description: 'Get real time events from the server', load: () => load(import('./system-events.js')) },
   { name: 'info', description: 'Display system-wide information', load: () => load(import('./system-info.js')) },
+  { name: 'prune', description: 'Remove unused data', load: () => load(import('./system-prune.js')) },
 ];
 
 const VOLUME: readonly Entry[] = [
@@ -114,6 +120,10 @@ const TOP: readonly Entry[] = [
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => load(import('./image-tag.js')) },
   { name: 'import', description: 'Import the contents from a tarball to create a filesystem image', load: () => load(import('./image-import.js')) },
   { name: 'history', description: 'Show the history of an image', load: () => load(import('./image-history.js')) },
+  { name: 'events', description: 'Get real time events from the server', load: () => load(import('./system-events.js')) },
+  { name: 'pause', description: 'Pause all processes within one or more containers', load: () => load(import('./container-pause.js')) },
+  { name: 'unpause', description: 'Unpause all processes within one or more containers', load: () => load(import('./container-unpause.js')) },
+  { name: 'stats', description: 'Display a live stream of container(s) resource usage statistics', load: () => load(import('./container-stats.js')) },
   { name: 'pull', description: 'Download an image from a registry', load: () => load(import('./image-pull.js')) },
   { name: 'push', description: 'Upload an image to a registry', load: () => load(import('./image-push.js')) },
   { name: 'login', description: 'Authenticate to a registry', load: () => load(import('./login.js')) },
