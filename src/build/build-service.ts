@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { execFile } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
@@ -36,6 +37,8 @@ export interface BuildOptions {
   readonly networkMode: string;
   readonly extraHosts: readonly string[];
   readonly shmSize?: number;
+  /** A git repository or tar/Dockerfile URL to use as the context instead of the request body. */
+  readonly remote?: string;
   /** Build secrets by id (`RUN --mount=type=secret`). */
   readonly secrets?: ReadonlyMap<string, Buffer>;
 }
@@ -104,7 +107,9 @@ export class BuildService {
     try {
       const secrets = await writeSecrets(secretsDir, opts.secrets ?? new Map());
       const dockerfileName = opts.dockerfile === '' ? 'Dockerfile' : opts.dockerfile;
-      const text = await this.receiveContext(context, workDir, contextDir, dockerfileName);
+      const text = opts.remote !== undefined && opts.remote !== ''
+        ? await this.remoteContext(opts.remote, workDir, contextDir, dockerfileName, ac.signal)
+        : await this.receiveContext(context, workDir, contextDir, dockerfileName);
       const df = parseDockerfile(text);
       const ignore = await readIgnoreFile(contextDir, dockerfileName);
       if (ignore !== undefined) await removeIgnored(contextDir, parseDockerignore(ignore), new Set([dockerfileName.replace(/^\.\//, '')]));
@@ -215,6 +220,43 @@ export class BuildService {
     return path.join(this.d.root, 'cache-mounts', sha256Digest(id).slice(7, 31));
   }
 
+  /** A remote context: `git clone` of a repository URL (`#ref:subdir`), or a downloaded tar or Dockerfile. */
+  private async remoteContext(remote: string, workDir: string, contextDir: string, dockerfile: string, signal: AbortSignal): Promise<string> {
+    if (isGitUrl(remote)) {
+      const [given = '', fragment = ''] = remote.split('#', 2);
+      const url = given.startsWith('github.com/') ? `https://${given}` : given;
+      const [ref = '', subdir = ''] = fragment.split(':', 2);
+      const repo = path.join(workDir, 'git');
+      const clone = (shallow: boolean): Promise<{ code: number; stderr: string }> => new Promise((resolve) => {
+        const args = ['clone', ...(shallow ? ['--depth', '1'] : []), '--recurse-submodules', ...(ref !== '' ? ['--branch', ref] : []), '--', url, repo];
+        execFile('git', args, { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, signal, timeout: 600_000 }, (err, _out, stderr) => {
+          resolve({ code: err === null ? 0 : 1, stderr: String(stderr) });
+        });
+      });
+      let r = await clone(true);
+      if (r.code !== 0 && /does not support shallow/.test(r.stderr)) {
+        // a dumb HTTP server cannot serve a shallow clone
+        await fs.rm(repo, { recursive: true, force: true });
+        r = await clone(false);
+      }
+      if (r.code !== 0) throw invalidArgument(`unable to prepare context: unable to 'git clone' to temporary context directory: error fetching: ${r.stderr.trim()}`);
+      await fs.rm(path.join(repo, '.git'), { recursive: true, force: true });
+      const root = await resolveInRoot(repo, path.posix.normalize(`/${subdir}`));
+      await fs.rm(contextDir, { recursive: true, force: true });
+      await fs.rename(root, contextDir);
+      return this.readDockerfile(contextDir, dockerfile);
+    }
+    if (!/^https?:\/\//.test(remote)) throw invalidArgument(`unable to prepare context: unsupported remote context ${JSON.stringify(remote)}`);
+    let res: Response;
+    try {
+      res = await fetch(remote, { signal });
+    } catch (e: unknown) {
+      throw invalidArgument(`unable to prepare context: unable to download remote context ${remote}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`);
+    }
+    if (!res.ok || res.body === null) throw invalidArgument(`unable to prepare context: unable to download remote context ${remote}: ${res.status} ${res.statusText}`);
+    return this.receiveContext(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), workDir, contextDir, dockerfile);
+  }
+
   /**
    * Unpacks the context into `contextDir` and returns the Dockerfile's text. A
    * body that is not a tar is the Dockerfile itself (`docker build - < Dockerfile`).
@@ -240,6 +282,10 @@ export class BuildService {
     }
     await extractContext(createReadStream(tarFile), contextDir);
     await fs.rm(tarFile, { force: true });
+    return this.readDockerfile(contextDir, dockerfile);
+  }
+
+  private async readDockerfile(contextDir: string, dockerfile: string): Promise<string> {
     const file = await resolveInRoot(contextDir, path.posix.normalize(`/${dockerfile}`));
     try {
       return await fs.readFile(file, 'utf8');
@@ -248,6 +294,11 @@ export class BuildService {
       throw e;
     }
   }
+}
+
+/** Docker's test for a git context: git:// and git@ URLs, github.com/ paths, http(s) URLs of a .git repository. */
+export function isGitUrl(s: string): boolean {
+  return /^git:\/\//.test(s) || /^git@/.test(s) || /^github\.com\//.test(s) || /^https?:\/\/.*\.git(?:#.*)?$/.test(s);
 }
 
 async function writeSecrets(dir: string, secrets: ReadonlyMap<string, Buffer>): Promise<Map<string, string>> {

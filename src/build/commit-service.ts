@@ -6,8 +6,8 @@ import type { ContainerDefaults, ImageConfig } from '../images/image-config.js';
 import type { LayerRef } from '../images/image-store.js';
 import { applyChanges } from '../images/import-changes.js';
 import { chainIds } from '../snapshots/chain-id.js';
-import { commitLayer } from '../snapshots/layer-commit.js';
-import { isMountStub, layerDiff } from '../snapshots/layer-diff.js';
+import { commitUpperDir } from '../snapshots/layer-commit.js';
+import { isMountStub } from '../snapshots/layer-diff.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 
 export interface CommitOptions {
@@ -44,7 +44,7 @@ export class CommitService {
     const image = this.d.images.find(rec.config.imageId);
     if (image === undefined) throw notFound(`No such image: ${rec.config.imageId}`);
     const parent = chainIds(image.config.rootfs.diff_ids).at(-1);
-    const layer = await commitLayer(layerDiff(this.d.snapshots.upperDir(rec.config.id), isMountStub), this.d.content, this.d.snapshots, parent);
+    const layer = await commitUpperDir(this.d.snapshots.upperDir(rec.config.id), this.d.content, this.d.snapshots, parent, isMountStub);
     const c = rec.config;
     const defaults: ContainerDefaults = applyChanges({
       ...(image.config.config ?? {}),

@@ -8,8 +8,7 @@ import { invalidArgument, EngineError } from '../engine-error.js';
 import { decompressed } from '../images/decompress.js';
 import { resolveInRoot } from '../rootfs/resolve-in-root.js';
 import { resolveUser } from '../rootfs/user-lookup.js';
-import { commitLayer, type CommittedLayer } from '../snapshots/layer-commit.js';
-import { layerDiff } from '../snapshots/layer-diff.js';
+import { commitUpperDir, type CommittedLayer } from '../snapshots/layer-commit.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { startTarExtract } from '../snapshots/tar-extract.js';
 import type { Instruction } from './dockerfile/ast.js';
@@ -170,7 +169,7 @@ export async function writeLayer(state: BuildState, d: Pick<CopyStepDeps, 'snaps
   try {
     await change(mounted.dir);
     await mounted.unmount();
-    const layer = await commitLayer(layerDiff(d.snapshots.upperDir(mounted.key)), d.content, d.snapshots, topChainId(state));
+    const layer = await commitUpperDir(d.snapshots.upperDir(mounted.key), d.content, d.snapshots, topChainId(state));
     d.held.add(layer.chainId);
     d.held.add(layer.digest);
     return layer;

@@ -5,8 +5,7 @@ import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
 import { invalidArgument, EngineError } from '../engine-error.js';
 import type { ImageConfig } from '../images/image-config.js';
-import { commitLayer, type CommittedLayer } from '../snapshots/layer-commit.js';
-import { layerDiff } from '../snapshots/layer-diff.js';
+import { commitUpperDir, type CommittedLayer } from '../snapshots/layer-commit.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import type { MountRequest } from '../containers/mounts.js';
 import type { Instruction } from './dockerfile/ast.js';
@@ -234,7 +233,7 @@ export class StageExecutor {
           data: (stream, data) => this.progress.output(stream, data),
         }, this.params.signal, async (code, upper, containerId) => {
           if (code !== 0) throw new StepFailedError(`The command '${cmd.display}' returned a non-zero code: ${code}`, code);
-          const committed = await commitLayer(layerDiff(upper), this.deps.content, this.deps.snapshots, topChainId(state));
+          const committed = await commitUpperDir(upper, this.deps.content, this.deps.snapshots, topChainId(state));
           this.params.held.add(committed.chainId);
           this.params.held.add(committed.digest);
           this.progress.info(`Removing intermediate container ${containerId.slice(0, 12)}`);

@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { exec, TestDaemon, type RunResult } from './harness.js';
@@ -344,6 +345,42 @@ describe('image builder', () => {
     const fail = await d.berth(['build', required]);
     assert.notEqual(fail.code, 0);
     assert.match(fail.stderr, /secret nope: not found/);
+  });
+
+  it('remote contexts: a tar URL (docker CLI) and a git repository over HTTP with #ref:subdir (berth CLI)', async () => {
+    const site = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-remote-'));
+    dirs.push(site);
+    const src = await ctx({ 'Dockerfile': 'FROM busybox\nCOPY hello.txt /\nCMD ["cat", "/hello.txt"]\n', 'hello.txt': 'from a tar URL\n' });
+    assert.equal((await exec('tar', ['-C', src, '-czf', path.join(site, 'ctx.tar.gz'), '.'])).code, 0);
+    const repo = path.join(site, 'work');
+    await fs.mkdir(path.join(repo, 'app'), { recursive: true });
+    await fs.writeFile(path.join(repo, 'app', 'Dockerfile'), 'FROM busybox\nCOPY msg /\nCMD ["cat", "/msg"]\n');
+    await fs.writeFile(path.join(repo, 'app', 'msg'), 'from git\n');
+    const git = (args: string[]): Promise<RunResult> => exec('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args]);
+    assert.equal((await git(['-C', repo, 'init', '-q', '-b', 'release'])).code, 0);
+    assert.equal((await git(['-C', repo, 'add', '.'])).code, 0);
+    assert.equal((await git(['-C', repo, 'commit', '-q', '-m', 'app'])).code, 0);
+    assert.equal((await git(['clone', '-q', '--bare', repo, path.join(site, 'repo.git')])).code, 0);
+    assert.equal((await git(['-C', path.join(site, 'repo.git'), 'update-server-info'])).code, 0);
+    const server = http.createServer((req, res) => {
+      const file = path.join(site, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+      fs.readFile(file).then((data) => res.end(data), () => { res.statusCode = 404; res.end(); });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const t = await d.docker(['build', '-t', 'fromurl', `http://127.0.0.1:${port}/ctx.tar.gz`], { env: LEGACY });
+      assert.equal(t.code, 0, t.stderr + t.stdout);
+      assert.equal((await d.docker(['run', '--rm', 'fromurl'])).stdout, 'from a tar URL\n');
+      const g = await d.berth(['build', '-t', 'fromgit', `http://127.0.0.1:${port}/repo.git#release:app`]);
+      assert.equal(g.code, 0, g.stderr);
+      assert.equal((await d.docker(['run', '--rm', 'fromgit'])).stdout, 'from git\n');
+      const missing = await d.docker(['build', `http://127.0.0.1:${port}/nope.tar`], { env: LEGACY });
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr, /unable to download remote context .*404/);
+    } finally {
+      server.close();
+    }
   });
 
   it('builder prune drops the cache', async () => {

@@ -16,7 +16,6 @@ export function buildRoutes(router: Router, svc: BuildBackend): void {
     .add('POST', '/build', async (ctx) => {
       if (ctx.query('version') === '2') throw invalidArgument('BuildKit sessions are not supported by berth: build with DOCKER_BUILDKIT=0 (the legacy builder API)');
       const remote = ctx.query('remote');
-      if (remote !== undefined && remote !== '') throw invalidArgument(`remote build contexts are not supported yet: ${remote}`);
       const buildArgs = new Map<string, string>();
       for (const [k, v] of Object.entries(jsonObject(ctx.query('buildargs'), 'buildargs'))) {
         if (typeof v === 'string') buildArgs.set(k, v);
@@ -48,6 +47,7 @@ export function buildRoutes(router: Router, svc: BuildBackend): void {
           ...(target !== undefined && target !== '' ? { target } : {}),
           ...(shm !== undefined && shm > 0 ? { shmSize: shm } : {}),
           secrets,
+          ...(remote !== undefined && remote !== '' ? { remote } : {}),
         }, {
           step: (n, total, text) => stream(`Step ${n}/${total} : ${text}\n`),
           info: (text) => stream(`${text}\n`),

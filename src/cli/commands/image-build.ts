@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ApiError } from '../../client/api-error.js';
 import { ExitError, type Command } from '../command.js';
 import { jsonMessages } from './image-json-stream.js';
@@ -91,14 +91,17 @@ export const command: Command = {
     const client = await ctx.client();
     await client.apiVersion();
     // The context is packed last: nothing may wait between starting tar and sending its output.
-    const { body, dockerfile } = await contextBody(context, flags.getString('file'));
+    const remote = /^(https?|git):\/\//.test(context) || /^git@/.test(context) || /^github\.com\//.test(context) ? context : undefined;
+    const { body, dockerfile } = remote !== undefined
+      ? { body: Readable.from([]), dockerfile: flags.getString('file') || 'Dockerfile' }
+      : await contextBody(context, flags.getString('file'));
     const shm = flags.has('shm-size') ? flags.getInt('shm-size') : undefined;
     const query = {
       t: flags.getStrings('tag'), dockerfile, buildargs: JSON.stringify(buildArgs), labels: JSON.stringify(labels),
       target: flags.getString('target') || undefined, nocache: flags.getBool('no-cache') ? '1' : undefined,
       networkmode: flags.getString('network'), extrahosts: flags.getStrings('add-host').join(',') || undefined,
       shmsize: shm, q: quiet ? '1' : undefined, rm: '1', pull: flags.getBool('pull') ? '1' : undefined,
-      platform: flags.getString('platform') || undefined,
+      platform: flags.getString('platform') || undefined, remote,
     };
     const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
     if (Object.keys(secrets).length > 0) headers['X-Berth-Build-Secrets'] = JSON.stringify(secrets);
