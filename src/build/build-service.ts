@@ -33,6 +33,8 @@ export interface BuildOptions {
   readonly buildArgs: ReadonlyMap<string, string>;
   readonly target?: string;
   readonly noCache: boolean;
+  /** Stages (by name or index) built without the cache (BuildKit's --no-cache-filter). */
+  readonly noCacheFilter?: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   readonly networkMode: string;
   readonly extraHosts: readonly string[];
@@ -143,7 +145,9 @@ export class BuildService {
         const progress = ordered.for(stage.index);
         const run = (async () => {
           for (const dep of stage.deps) await results.get(dep);
-          const executor = new StageExecutor({ ...this.d, images: this.d.images, cacheMountDir: (id) => this.cacheMountDir(id) }, params, progress, lookup);
+          const uncached = (opts.noCacheFilter ?? []).some((f) => f.toLowerCase() === stage.name || f === String(stage.index));
+          const executor = new StageExecutor({ ...this.d, images: this.d.images, cacheMountDir: (id) => this.cacheMountDir(id) },
+            uncached ? { ...params, noCache: true } : params, progress, lookup);
           const first = offsets.get(stage.index) ?? 1;
           progress.step(first, total, stage.from.original);
           let base: BuildState;

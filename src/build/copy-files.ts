@@ -20,6 +20,8 @@ export interface CopyOptions {
   readonly chown?: CopyOwnership;
   /** --chmod: mode for every file and directory copied. */
   readonly mode?: number;
+  /** Keep the sources' owners (ADD of an archive) instead of root's. */
+  readonly keepOwners?: boolean;
 }
 
 const GLOB_CHARS = /[*?[]/;
@@ -195,8 +197,8 @@ async function copyEntry(src: string, st: Stats, target: string, _rootfs: string
 }
 
 async function applyMeta(target: string, st: Stats, opts: CopyOptions, symlink: boolean): Promise<void> {
-  const uid = opts.chown?.uid ?? 0;
-  const gid = opts.chown?.gid ?? 0;
+  const uid = opts.chown?.uid ?? (opts.keepOwners === true ? st.uid : 0);
+  const gid = opts.chown?.gid ?? (opts.keepOwners === true ? st.gid : 0);
   if (symlink) {
     await fs.lchown(target, uid, gid);
     await fs.lutimes(target, st.atime, st.mtime).catch(() => undefined);

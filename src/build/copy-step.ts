@@ -16,7 +16,7 @@ import { flagValue, flagValues } from './dockerfile/ast.js';
 import { heredocMarkers } from './dockerfile/logical-lines.js';
 import { cacheKey } from './build-cache.js';
 import { defaultsOf, topChainId, type BuildState } from './build-state.js';
-import { copyInto, ensureDir, hashSources, resolveSources, type CopyOptions, type CopySource } from './copy-files.js';
+import { copyInto, hashSources, resolveSources, type CopyOptions, type CopySource } from './copy-files.js';
 import { isExcluded, parseDockerignore } from './context/dockerignore.js';
 import type { Expander } from './expander.js';
 import type { BuildImages, BuildParams, StageLookup } from './step-env.js';
@@ -141,7 +141,7 @@ async function copyFrom(state: BuildState, ins: CopyInstruction, x: Expander, d:
             continue;
           }
           if (s.unpack) {
-            await unpackInto(rootfs, s.hostPath, dest, owner);
+            await unpackInto(rootfs, s.hostPath, dest, owner, d.workDir);
             continue;
           }
           if (st.isDirectory()) {
@@ -207,11 +207,22 @@ async function isArchive(file: string): Promise<boolean> {
   }
 }
 
-async function unpackInto(rootfs: string, archive: string, dest: string, owner: CopyOptions): Promise<void> {
-  const dir = await ensureDir(rootfs, dest, owner);
-  const extract = startTarExtract(dir);
-  await pipeline(await decompressed(createReadStream(archive)), extract.input).catch(() => undefined);
-  await extract.done;
+/**
+ * ADD of a local archive: unpacked into an empty scratch directory first (GNU
+ * tar there cannot be led outside by the rootfs's own symlinks), then merged
+ * into `dest` with the scoped copier, keeping the archive's owners.
+ */
+async function unpackInto(rootfs: string, archive: string, dest: string, owner: CopyOptions, workDir: string): Promise<void> {
+  const tmp = path.join(workDir, `unpack-${randomBytes(6).toString('hex')}`);
+  await fs.mkdir(tmp, { mode: 0o700 });
+  try {
+    const extract = startTarExtract(tmp);
+    await pipeline(await decompressed(createReadStream(archive)), extract.input).catch(() => undefined);
+    await extract.done;
+    await copyInto(rootfs, tmp, dest, { ...owner, keepOwners: owner.chown === undefined });
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
 }
 
 async function download(url: string, workDir: string, cleanups: Array<() => Promise<void>>, checksum: string | undefined): Promise<ResolvedSource> {

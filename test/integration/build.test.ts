@@ -122,6 +122,11 @@ describe('image builder', () => {
     assert.equal((await d.docker(['run', '--rm', 'cached'])).stdout, 'two\n');
     const nocache = await build(dir, ['--no-cache', '-t', 'cached']);
     assert.equal(nocache.stdout.includes('Using cache'), false);
+    const staged = await ctx({ 'Dockerfile': 'FROM busybox AS base\nRUN echo base > /b\nFROM base AS app\nRUN echo app > /a\n' });
+    assert.equal((await d.berth(['build', '-q', staged])).code, 0);
+    const filtered = await d.berth(['build', '--progress=plain', '--no-cache-filter', 'app', staged]);
+    assert.match(filtered.stderr, /RUN echo base > \/b\n#\d+ CACHED/);
+    assert.match(filtered.stderr, /RUN echo app > \/a\n#\d+ DONE/);
   });
 
   it('the step cache survives a daemon restart', async () => {
@@ -254,9 +259,16 @@ describe('image builder', () => {
     const bundle = path.join(dir, 'stage');
     await fs.mkdir(path.join(bundle, 'bundled'), { recursive: true });
     await fs.writeFile(path.join(bundle, 'bundled', 'inside.txt'), 'from the archive\n');
+    // the archive's owners are kept, and its symlink to / does not lead outside the image
+    const owned = path.join(bundle, 'bundled', 'owned.txt');
+    await fs.writeFile(owned, 'o');
+    await fs.chown(owned, 4242, 4343);
+    await fs.symlink('/', path.join(bundle, 'bundled', 'root'));
     assert.equal((await exec('tar', ['-C', bundle, '-cf', path.join(dir, 'bundle.tar'), 'bundled'])).code, 0);
     const r = await build(dir, ['-t', 'copies']);
     assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal((await d.docker(['run', '--rm', 'copies', 'stat', '-c', '%u:%g', '/opt/bundled/owned.txt'])).stdout, '4242:4343\n');
+    assert.equal((await d.docker(['run', '--rm', 'copies', 'readlink', '/opt/bundled/root'])).stdout, '/\n');
     assert.match(r.stdout, /a.conf b.conf \necho main\necho util\n1000:1000 640\nwelcome to -x\nfrom the archive\n/);
   });
 

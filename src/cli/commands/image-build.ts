@@ -60,6 +60,7 @@ export const command: Command = {
     { name: 'label', type: 'list', usage: 'Set metadata for an image' },
     { name: 'network', type: 'string', default: 'default', usage: 'Set the networking mode for the "RUN" instructions during build' },
     { name: 'no-cache', type: 'bool', usage: 'Do not use cache when building the image' },
+    { name: 'no-cache-filter', type: 'stringArray', usage: 'Do not cache specified stages' },
     { name: 'platform', type: 'string', usage: 'Set target platform for build' },
     { name: 'progress', type: 'string', default: 'auto', usage: 'Set type of progress output ("auto", "plain", "tty", "quiet")' },
     { name: 'pull', type: 'bool', usage: 'Always attempt to pull all referenced images' },
@@ -102,6 +103,7 @@ export const command: Command = {
       networkmode: flags.getString('network'), extrahosts: flags.getStrings('add-host').join(',') || undefined,
       shmsize: shm, q: quiet ? '1' : undefined, rm: '1', pull: flags.getBool('pull') ? '1' : undefined,
       platform: flags.getString('platform') || undefined, remote,
+      nocachefilter: flags.getStrings('no-cache-filter').length > 0 ? JSON.stringify(flags.getStrings('no-cache-filter')) : undefined,
     };
     const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
     if (Object.keys(secrets).length > 0) headers['X-Berth-Build-Secrets'] = JSON.stringify(secrets);
