@@ -9,7 +9,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { exec, TestDaemon, type RunResult } from './harness.js';
+import { BERTH, exec, TestDaemon, type RunResult } from './harness.js';
 
 const LEGACY = { DOCKER_BUILDKIT: '0' };
 
@@ -303,6 +303,11 @@ describe('image builder', () => {
     assert.equal(q.stderr, '');
     const stdin = await d.berth(['build', '-q', '-'], { input: 'FROM busybox\nLABEL from=stdin\n' });
     assert.equal(stdin.code, 0, stdin.stderr);
+    // on a terminal: the live view, redrawn in place, ending FINISHED
+    const tty = await exec('script', ['-qec', `${BERTH} build -t viatty ${dir}`, '/dev/null'], { env: { ...process.env, BERTH_HOST: d.host, COLUMNS: '100' } });
+    assert.equal(tty.code, 0, tty.stdout);
+    assert.match(tty.stdout, /\[\+\] Building \d+\.\ds \(2\/2\) FINISHED/);
+    assert.match(tty.stdout, / => CACHED \[2\/2\] RUN echo from-berth/);
   });
 
   it('a hostile context never writes outside, and COPY through a symlink stays inside the context', async () => {

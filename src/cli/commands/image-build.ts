@@ -108,7 +108,10 @@ export const command: Command = {
     const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
     if (Object.keys(secrets).length > 0) headers['X-Berth-Build-Secrets'] = JSON.stringify(secrets);
     const res = await client.request('POST', '/build', { query, stream: body, headers });
-    const view = new BuildProgressView((t) => ctx.err(t), quiet);
+    const mode = flags.getString('progress');
+    if (!['auto', 'plain', 'tty', 'quiet', 'rawjson'].includes(mode)) throw new ExitError(1, `ERROR: invalid progress mode ${mode}`);
+    const tty = mode === 'tty' || (mode === 'auto' && ctx.stderrIsTTY);
+    const view = new BuildProgressView((t) => ctx.err(t), quiet, tty, process.stderr.columns > 0 ? process.stderr.columns : 80);
     let id = '';
     try {
       for await (const m of jsonMessages(res)) {
