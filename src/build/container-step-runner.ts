@@ -66,7 +66,7 @@ export class ContainerStepRunner implements StepRunner {
         env: spec.env,
         user: spec.user,
         workingDir: spec.workingDir,
-        host: { networkMode: spec.networkMode, extraHosts: spec.extraHosts, ...(spec.shmSize !== undefined && spec.shmSize > 0 ? { shmSize: spec.shmSize } : {}) },
+        host: { networkMode: spec.networkMode, extraHosts: spec.extraHosts, privileged: spec.privileged, ...(spec.shmSize !== undefined && spec.shmSize > 0 ? { shmSize: spec.shmSize } : {}) },
         mountRequests: spec.mounts,
       }));
       const cid = id;

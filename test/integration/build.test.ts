@@ -234,6 +234,27 @@ describe('image builder', () => {
     assert.ok(!((await inspect('args')).Config['Env'] as string[]).some((e) => e.startsWith('MODE=')), 'ARG values do not stay in the image');
   });
 
+  it('RUN --network=none, platform ARGs, FROM --platform', async () => {
+    const dir = await ctx({
+      'Dockerfile': [
+        'FROM --platform=$BUILDPLATFORM busybox',
+        'ARG TARGETARCH',
+        'ARG TARGETPLATFORM',
+        'RUN echo "arch=$TARGETARCH platform=$TARGETPLATFORM"',
+        'RUN --network=none ip -o link | grep -c -v "lo:" || true',
+      ].join('\n'),
+    });
+    const r = await build(dir, ['-t', 'netsec']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+    assert.match(r.stdout, new RegExp(`arch=${arch} platform=linux/${arch}\n`));
+    assert.match(r.stdout, /ip -o link .*\n ---> Running in \w+\n0\n/);
+    const wrong = await ctx({ 'Dockerfile': `FROM --platform=linux/${arch === 'arm64' ? 'amd64' : 'arm64'} busybox\nRUN true\n` });
+    const w = await build(wrong, []);
+    assert.notEqual(w.code, 0);
+    assert.match(w.stderr, /does not match the specified platform/);
+  });
+
   it('COPY and ADD: globs, directories, --chown/--chmod, heredocs, local tar archives unpacked', async () => {
     const dir = await ctx({
       'Dockerfile': [
