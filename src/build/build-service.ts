@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { execFile } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
@@ -21,6 +20,7 @@ import { parseDockerignore, removeIgnored } from './context/dockerignore.js';
 import { parseDockerfile } from './dockerfile/parser.js';
 import { planBuild, PREDEFINED_ARGS } from './stages.js';
 import { StageExecutor } from './stage-executor.js';
+import { gitCheckout, isGitUrl } from './git-checkout.js';
 import { OrderedProgress } from './ordered-progress.js';
 import type { BuildImages, BuildProgress } from './step-env.js';
 import type { StepRunner } from './step-runner.js';
@@ -227,27 +227,7 @@ export class BuildService {
   /** A remote context: `git clone` of a repository URL (`#ref:subdir`), or a downloaded tar or Dockerfile. */
   private async remoteContext(remote: string, workDir: string, contextDir: string, dockerfile: string, signal: AbortSignal): Promise<string> {
     if (isGitUrl(remote)) {
-      const [given = '', fragment = ''] = remote.split('#', 2);
-      const url = given.startsWith('github.com/') ? `https://${given}` : given;
-      const [ref = '', subdir = ''] = fragment.split(':', 2);
-      const repo = path.join(workDir, 'git');
-      const clone = (shallow: boolean): Promise<{ code: number; stderr: string }> => new Promise((resolve) => {
-        const args = ['clone', ...(shallow ? ['--depth', '1'] : []), '--recurse-submodules', ...(ref !== '' ? ['--branch', ref] : []), '--', url, repo];
-        execFile('git', args, { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, signal, timeout: 600_000 }, (err, _out, stderr) => {
-          resolve({ code: err === null ? 0 : 1, stderr: String(stderr) });
-        });
-      });
-      let r = await clone(true);
-      if (r.code !== 0 && /does not support shallow/.test(r.stderr)) {
-        // a dumb HTTP server cannot serve a shallow clone
-        await fs.rm(repo, { recursive: true, force: true });
-        r = await clone(false);
-      }
-      if (r.code !== 0) throw invalidArgument(`unable to prepare context: unable to 'git clone' to temporary context directory: error fetching: ${r.stderr.trim()}`);
-      await fs.rm(path.join(repo, '.git'), { recursive: true, force: true });
-      const root = await resolveInRoot(repo, path.posix.normalize(`/${subdir}`));
-      await fs.rm(contextDir, { recursive: true, force: true });
-      await fs.rename(root, contextDir);
+      await gitCheckout(remote, path.join(workDir, 'git'), contextDir, signal);
       return this.readDockerfile(contextDir, dockerfile);
     }
     if (!/^https?:\/\//.test(remote)) throw invalidArgument(`unable to prepare context: unsupported remote context ${JSON.stringify(remote)}`);
@@ -298,11 +278,6 @@ export class BuildService {
       throw e;
     }
   }
-}
-
-/** Docker's test for a git context: git:// and git@ URLs, github.com/ paths, http(s) URLs of a .git repository. */
-export function isGitUrl(s: string): boolean {
-  return /^git:\/\//.test(s) || /^git@/.test(s) || /^github\.com\//.test(s) || /^https?:\/\/.*\.git(?:#.*)?$/.test(s);
 }
 
 async function writeSecrets(dir: string, secrets: ReadonlyMap<string, Buffer>): Promise<Map<string, string>> {

@@ -149,7 +149,8 @@ export async function ensureDir(rootfs: string, p: string, opts: CopyOptions): P
       if (errnoCode(e) !== 'ENOENT') throw e;
     }
     if (st === undefined) {
-      await fs.mkdir(host, { mode: 0o755 });
+      // a symlink may lead to a place whose parents are missing too: all of them are inside rootfs
+      await fs.mkdir(host, { recursive: true, mode: 0o755 });
       await fs.chmod(host, opts.mode ?? 0o755);
       if (opts.chown !== undefined) await fs.chown(host, opts.chown.uid, opts.chown.gid);
     } else if (!st.isDirectory()) {

@@ -15,6 +15,7 @@ import type { Instruction } from './dockerfile/ast.js';
 import { flagValue, flagValues } from './dockerfile/ast.js';
 import { heredocMarkers } from './dockerfile/logical-lines.js';
 import { cacheKey } from './build-cache.js';
+import { gitCheckout, isGitUrl } from './git-checkout.js';
 import { defaultsOf, topChainId, type BuildState } from './build-state.js';
 import { copyInto, hashSources, resolveSources, type CopyOptions, type CopySource } from './copy-files.js';
 import { isExcluded, parseDockerignore } from './context/dockerignore.js';
@@ -96,6 +97,13 @@ async function copyFrom(state: BuildState, ins: CopyInstruction, x: Expander, d:
         continue;
       }
       const src = ins.json ? raw : x.word(raw);
+      if (ins.kind === 'ADD' && isGitUrl(src)) {
+        const dir = path.join(d.workDir, `git-${randomBytes(6).toString('hex')}`);
+        cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+        await gitCheckout(src, `${dir}.clone`, dir, d.signal);
+        sources.push({ hostPath: dir, rel: src, unpack: false });
+        continue;
+      }
       if (ins.kind === 'ADD' && /^https?:\/\//.test(src)) {
         sources.push(await download(src, d.workDir, cleanups, flagValue(ins, 'checksum')));
         continue;

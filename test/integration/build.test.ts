@@ -385,7 +385,7 @@ describe('image builder', () => {
     assert.match(fail.stderr, /secret nope: not found/);
   });
 
-  it('remote contexts: a tar URL (docker CLI) and a git repository over HTTP with #ref:subdir (berth CLI)', async () => {
+  it('remote contexts: a tar URL (docker CLI) and a git repository over HTTP with #ref:subdir (berth CLI); ADD of a git repository and a URL', async () => {
     const site = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-remote-'));
     dirs.push(site);
     const src = await ctx({ 'Dockerfile': 'FROM busybox\nCOPY hello.txt /\nCMD ["cat", "/hello.txt"]\n', 'hello.txt': 'from a tar URL\n' });
@@ -413,6 +413,10 @@ describe('image builder', () => {
       const g = await d.berth(['build', '-t', 'fromgit', `http://127.0.0.1:${port}/repo.git#release:app`]);
       assert.equal(g.code, 0, g.stderr);
       assert.equal((await d.docker(['run', '--rm', 'fromgit'])).stdout, 'from git\n');
+      const add = await ctx({ 'Dockerfile': `FROM busybox\nADD http://127.0.0.1:${port}/repo.git#release:app /src/\nADD http://127.0.0.1:${port}/work/app/msg /dl/\n` });
+      const a = await build(add, ['-t', 'addgit']);
+      assert.equal(a.code, 0, a.stderr + a.stdout);
+      assert.equal((await d.docker(['run', '--rm', 'addgit', 'sh', '-c', 'ls /src; cat /src/msg; stat -c %a /dl/msg'])).stdout, 'Dockerfile\nmsg\nfrom git\n600\n');
       const missing = await d.docker(['build', `http://127.0.0.1:${port}/nope.tar`], { env: LEGACY });
       assert.notEqual(missing.code, 0);
       assert.match(missing.stderr, /unable to download remote context .*404/);
