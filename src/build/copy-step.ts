@@ -172,11 +172,14 @@ async function copyFrom(state: BuildState, ins: CopyInstruction, x: Expander, d:
 }
 
 /** Mounts a writable layer over `state`, lets `change` write into it, and commits what changed as a layer. */
-export async function writeLayer(state: BuildState, d: Pick<CopyStepDeps, 'snapshots' | 'content' | 'workDir' | 'held'>, change: (rootfs: string) => Promise<void>): Promise<CommittedLayer> {
+export async function writeLayer(state: BuildState, d: Pick<CopyStepDeps, 'snapshots' | 'content' | 'workDir' | 'held'>, change: (rootfs: string) => Promise<void>): Promise<CommittedLayer>;
+export async function writeLayer(state: BuildState, d: Pick<CopyStepDeps, 'snapshots' | 'content' | 'workDir' | 'held'>, change: (rootfs: string) => Promise<void>, unlessEmpty: true): Promise<CommittedLayer | undefined>;
+export async function writeLayer(state: BuildState, d: Pick<CopyStepDeps, 'snapshots' | 'content' | 'workDir' | 'held'>, change: (rootfs: string) => Promise<void>, unlessEmpty = false): Promise<CommittedLayer | undefined> {
   const mounted = await mountState(d.snapshots, state, d.workDir);
   try {
     await change(mounted.dir);
     await mounted.unmount();
+    if (unlessEmpty && (await fs.readdir(d.snapshots.upperDir(mounted.key))).length === 0) return undefined;
     const layer = await commitUpperDir(d.snapshots.upperDir(mounted.key), d.content, d.snapshots, topChainId(state));
     d.held.add(layer.chainId);
     d.held.add(layer.digest);

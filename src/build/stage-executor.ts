@@ -24,7 +24,9 @@ import { resolveInRoot } from '../rootfs/resolve-in-root.js';
 import { hashSources } from './copy-files.js';
 import { PLATFORM_ARGS, PREDEFINED_ARGS } from './stages.js';
 import type { StepRunner } from './step-runner.js';
-import { copyStep } from './copy-step.js';
+import { copyStep, writeLayer } from './copy-step.js';
+import { ensureDir } from './copy-files.js';
+import { resolveUser } from '../rootfs/user-lookup.js';
 
 export interface ExecutorDeps {
   readonly images: BuildImages;
@@ -127,6 +129,20 @@ export class StageExecutor {
       return this.cached(state, cacheKey(state.cacheKey, ins.original), async (key) => {
         const next = withConfig(state, key, (c) => c, `MAINTAINER ${ins.value}`, now);
         return { ...next, config: { ...next.config, author: x.word(ins.value) } };
+      });
+    }
+    if (ins.kind === 'WORKDIR') {
+      // The directory is made when missing (owned by the USER, as BuildKit does); a layer only then.
+      const defaults = applyMetadata(defaultsOf(state), ins, x, this.cmdSet);
+      const dir = defaults.WorkingDir ?? '/';
+      return this.cached(state, cacheKey(state.cacheKey, ins.kind, JSON.stringify(defaults)), async (key) => {
+        const layer = await writeLayer(state, { ...this.deps, ...this.params }, async (rootfs) => {
+          const user = defaults.User ?? '';
+          const owner = user === '' ? undefined : await resolveUser(rootfs, user).catch(() => undefined);
+          await ensureDir(rootfs, dir, owner === undefined ? {} : { chown: { uid: owner.uid, gid: owner.gid } });
+        }, true);
+        if (layer === undefined) return withConfig(state, key, () => defaults, ins.original, now);
+        return this.recordLayer({ ...state, config: { ...state.config, config: defaults } }, key, layer, ins.original);
       });
     }
     if (isMetadata(ins)) {

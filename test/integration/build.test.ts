@@ -88,7 +88,12 @@ describe('image builder', () => {
     assert.deepEqual(c['Labels'], { 'org.example.app': 'demo app', version: '1' });
     assert.deepEqual(c['OnBuild'], ['RUN echo triggered']);
     assert.deepEqual(c['Healthcheck'], { Test: ['CMD-SHELL', 'wget -q -O- localhost:8080 || exit 1'], Interval: 30_000_000_000, Timeout: 3_000_000_000, Retries: 2 });
-    assert.equal(img.RootFS.Layers.length, 3, 'busybox, COPY and RUN make layers; the rest is config');
+    assert.equal(img.RootFS.Layers.length, 4, 'busybox, WORKDIR (made /srv/app), COPY and RUN make layers; the rest is config');
+    // WORKDIR makes its directory even when nothing uses it, owned by the USER; an existing one adds no layer
+    const wd = await ctx({ 'Dockerfile': 'FROM busybox\nUSER 1000:1000\nWORKDIR /data/app\nWORKDIR /tmp\n' });
+    assert.equal((await build(wd, ['-t', 'workdir'])).code, 0);
+    assert.equal((await d.docker(['run', '--rm', 'workdir', 'stat', '-c', '%u:%g', '/data/app'])).stdout, '1000:1000\n');
+    assert.equal((await inspect('workdir')).RootFS.Layers.length, 2);
     const history = (await d.docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}\t{{.Size}}', 'demo:1.0'])).stdout.split('\n');
     assert.match(history[0] ?? '', /^CMD \["world"\]\t0B$/);
     assert.ok(history.some((h) => /^RUN \/bin\/sh -c chmod \+x app.sh .* # buildkit\t/.test(h)), history.join('\n'));
