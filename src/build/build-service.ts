@@ -93,6 +93,10 @@ export class BuildService {
       }
       await fs.rm(dir, { recursive: true, force: true });
     }
+    // writable layers of COPY steps and --from mounts that a crash left behind
+    for (const key of this.d.snapshots.activeKeys()) {
+      if (key.startsWith('build-')) await this.d.snapshots.remove(key);
+    }
   }
 
   async build(context: Readable, opts: BuildOptions, progress: BuildProgress, signal: AbortSignal): Promise<BuildReport> {

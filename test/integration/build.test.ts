@@ -144,6 +144,30 @@ describe('image builder', () => {
     assert.match(again.stdout, /RUN echo restart-proof > \/r.txt\n ---> Using cache\n/);
   });
 
+  it('a daemon killed in the middle of a build leaves no scratch files, mounts or writable layers once restarted', async () => {
+    const dir = await ctx({ 'Dockerfile': 'FROM busybox AS other\nRUN echo x > /x\nFROM busybox\nRUN --mount=type=bind,from=other,target=/m sleep 20\n' });
+    const building = build(dir, ['-t', 'interrupted']);
+    const tmp = path.join(d.dataRoot, 'build', 'tmp');
+    for (let i = 0; i < 100; i++) {
+      const running = (await d.docker(['ps', '-q'])).stdout.trim();
+      if (running !== '') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal((await fs.readdir(tmp)).length, 1, 'a build is running');
+    await d.stopDaemon('SIGKILL');
+    assert.notEqual((await building).code, 0);
+    await d.launch();
+    assert.deepEqual(await fs.readdir(tmp), []);
+    const mounts = await fs.readFile('/proc/self/mountinfo', 'utf8');
+    assert.doesNotMatch(mounts, new RegExp(tmp.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
+    const snapshots = path.join(d.dataRoot, 'snapshots');
+    for (const n of await fs.readdir(snapshots)) {
+      const rec = await fs.readFile(path.join(snapshots, n, 'snapshot.json'), 'utf8').catch(() => '{}');
+      assert.doesNotMatch(rec, /"key":\s*"build-/, `snapshot ${n} is a leftover build layer`);
+    }
+    await d.docker(['rm', '-f', ...(await d.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
+  });
+
   it('a failing RUN stops the build with its output and exit code, and tags nothing', async () => {
     const dir = await ctx({ 'Dockerfile': 'FROM busybox\nRUN echo before the failure && exit 3\nRUN echo never\n' });
     const r = await build(dir, ['-t', 'broken']);
