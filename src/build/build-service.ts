@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
 import { EngineError, errnoCode, invalidArgument } from '../engine-error.js';
@@ -249,27 +248,38 @@ export class BuildService {
    * Unpacks the context into `contextDir` and returns the Dockerfile's text. A
    * body that is not a tar is the Dockerfile itself (`docker build - < Dockerfile`).
    */
-  private async receiveContext(context: Readable, workDir: string, contextDir: string, dockerfile: string): Promise<string> {
-    const tarFile = path.join(workDir, 'context.tar');
-    await pipeline(await decompressed(context), createWriteStream(tarFile, { mode: 0o600 }));
-    const head = Buffer.alloc(512);
-    const fh = await fs.open(tarFile, 'r');
-    let headLen: number;
-    let size: number;
-    try {
-      ({ bytesRead: headLen } = await fh.read(head, 0, 512, 0));
-      size = (await fh.stat()).size;
-    } finally {
-      await fh.close();
+  private async receiveContext(context: Readable, _workDir: string, contextDir: string, dockerfile: string): Promise<string> {
+    // The first 512 bytes tell a tar from a Dockerfile; the rest streams on.
+    const input = (await decompressed(context))[Symbol.asyncIterator]();
+    const first: Buffer[] = [];
+    let have = 0;
+    let ended = false;
+    while (have < 512) {
+      const r = (await input.next()) as IteratorResult<Buffer>;
+      if (r.done === true) {
+        ended = true;
+        break;
+      }
+      first.push(r.value);
+      have += r.value.length;
     }
-    const isTar = size === 0 || (headLen === 512 && (head.subarray(257, 262).toString('latin1') === 'ustar' || head.every((b) => b === 0)));
+    const head = Buffer.concat(first);
+    const isTar = head.length === 0 || (head.length >= 512 && (head.subarray(257, 262).toString('latin1') === 'ustar' || head.subarray(0, 512).every((b) => b === 0)));
+    async function* rest(): AsyncGenerator<Buffer> {
+      yield head;
+      if (ended) return;
+      for (;;) {
+        const r = (await input.next()) as IteratorResult<Buffer>;
+        if (r.done === true) return;
+        yield r.value;
+      }
+    }
     if (!isTar) {
-      const text = await fs.readFile(tarFile, 'utf8');
-      await fs.rm(tarFile, { force: true });
-      return text;
+      const chunks: Buffer[] = [];
+      for await (const c of rest()) chunks.push(c);
+      return Buffer.concat(chunks).toString('utf8');
     }
-    await extractContext(createReadStream(tarFile), contextDir);
-    await fs.rm(tarFile, { force: true });
+    await extractContext(Readable.from(rest(), { objectMode: false }), contextDir);
     return this.readDockerfile(contextDir, dockerfile);
   }
 

@@ -180,7 +180,10 @@ export async function writeLayer(state: BuildState, d: Pick<CopyStepDeps, 'snaps
     await change(mounted.dir);
     await mounted.unmount();
     if (unlessEmpty && (await fs.readdir(d.snapshots.upperDir(mounted.key))).length === 0) return undefined;
-    const layer = await commitUpperDir(d.snapshots.upperDir(mounted.key), d.content, d.snapshots, topChainId(state));
+    const layer = await commitUpperDir(d.snapshots.upperDir(mounted.key), d.content, d.snapshots, topChainId(state), undefined, (c, b) => {
+      d.held.add(c);
+      d.held.add(b);
+    });
     d.held.add(layer.chainId);
     d.held.add(layer.digest);
     return layer;

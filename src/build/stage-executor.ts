@@ -256,7 +256,10 @@ export class StageExecutor {
           data: (stream, data) => this.progress.output(stream, data),
         }, this.params.signal, async (code, upper, containerId) => {
           if (code !== 0) throw new StepFailedError(`The command '${cmd.display}' returned a non-zero code: ${code}`, code);
-          const committed = await commitUpperDir(upper, this.deps.content, this.deps.snapshots, topChainId(state));
+          const committed = await commitUpperDir(upper, this.deps.content, this.deps.snapshots, topChainId(state), undefined, (c, b) => {
+            this.params.held.add(c);
+            this.params.held.add(b);
+          });
           this.params.held.add(committed.chainId);
           this.params.held.add(committed.digest);
           this.progress.info(`Removing intermediate container ${containerId.slice(0, 12)}`);

@@ -199,7 +199,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   volumeRoutes(router, volumes);
   archiveRoutes(router, containerService);
   buildRoutes(router, builder);
-  commitRoutes(router, new CommitService({ containers: containerService, images: imageRecords, content, snapshots }), containerService);
+  commitRoutes(router, new CommitService({ containers: containerService, images: imageRecords, content, snapshots, hold: (held) => buildCache.hold(held) }), containerService);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();
