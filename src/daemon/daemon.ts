@@ -233,7 +233,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   systemDfRoutes(router, { images, containers: containerService, volumes });
   statsRoutes(router, new StatsService({ resolve: (id) => containerService.resolve(id), layout: cgroups.layout, hostMemory: os.totalmem() }));
   buildRoutes(router, builder);
-  commitRoutes(router, new CommitService({ containers: containerService, images: imageRecords, content, snapshots }), containerService);
+  commitRoutes(router, new CommitService({ containers: containerService, images: imageRecords, content, snapshots, hold: (held) => buildCache.hold(held) }), containerService);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();
