@@ -1,3 +1,4 @@
+import { createGzip } from 'node:zlib';
 import type { ContentStore } from '../content/content-store.js';
 import { sha256Digest, type Digest } from '../content/digest.js';
 import { EngineError, invalidArgument } from '../engine-error.js';
@@ -30,32 +31,62 @@ export interface PushResult {
   readonly digest: Digest;
   readonly size: number;
   readonly manifest: { readonly digest: Digest; readonly mediaType: string };
+  /** The layers the manifest names (gzip copies of plain-tar layers). */
+  readonly pushLayers: readonly LayerRef[];
+}
+
+const PLAIN_TAR: ReadonlySet<string> = new Set([MediaType.ociLayer, 'application/vnd.docker.image.rootfs.diff.tar']);
+
+/**
+ * The layers to push: compressed ones as they are; plain tars gzip-compressed as Docker
+ * pushes them, once (kept in the content store, named by the record's pushLayers).
+ */
+async function distributableLayers(content: ContentStore, image: Image): Promise<LayerRef[]> {
+  const rec = image.record;
+  // zlib works on libuv's thread pool: layers compress in parallel.
+  return Promise.all(rec.layers.map(async (l, i): Promise<LayerRef> => {
+    if (!PLAIN_TAR.has(l.mediaType)) return l;
+    const cached = rec.pushLayers?.[i];
+    if (cached !== undefined && (await content.info(cached.digest))?.size === cached.size) return cached;
+    const writer = await content.writer();
+    try {
+      const gzip = createGzip({ level: 1 });
+      const src = content.readStream(l.digest);
+      src.on('error', (e) => gzip.destroy(e));
+      for await (const chunk of src.pipe(gzip)) await writer.write(chunk as Buffer);
+      const info = await writer.commit();
+      return { digest: info.digest, size: info.size, mediaType: MediaType.ociLayerGzip };
+    } catch (e: unknown) {
+      await writer.abort();
+      throw e;
+    }
+  }));
 }
 
 /**
- * The manifest to push for an image: the one it was pulled with, when that still describes
- * it (so digests survive a push/pull round trip), else a new one. Layers that are plain tars
- * make an OCI manifest; compressed Docker layers a Docker schema2 one.
+ * The manifest to push for an image: the one it was pulled or last pushed with, when that
+ * still names `layers` (so digests survive a push/pull round trip), else a new one. Docker
+ * layers make a Docker schema2 manifest, others an OCI one.
  */
-export async function manifestFor(content: ContentStore, image: Image): Promise<{ bytes: Buffer; mediaType: string }> {
+export async function manifestFor(content: ContentStore, image: Image, layers: readonly LayerRef[] = image.record.layers): Promise<{ bytes: Buffer; mediaType: string }> {
   const rec = image.record;
   if (rec.manifest !== undefined && (await content.info(rec.manifest.digest)) !== undefined) {
     const bytes = await content.read(rec.manifest.digest);
     try {
       const m = parseManifest(bytes, rec.manifest.mediaType);
-      if (m.kind === 'manifest' && m.config.digest === rec.id && m.layers.length === rec.layers.length && m.layers.every((l, i) => l.digest === rec.layers[i]?.digest)) {
+      if (m.kind === 'manifest' && m.config.digest === rec.id && m.layers.length === layers.length && m.layers.every((l, i) => l.digest === layers[i]?.digest)) {
         return { bytes, mediaType: m.mediaType };
       }
     } catch {
       // not usable: make a new one
     }
   }
-  const docker = rec.layers.length > 0 && rec.layers.every((l) => l.mediaType.startsWith('application/vnd.docker.'));
+  const docker = layers.length > 0 && layers.every((l) => l.mediaType.startsWith('application/vnd.docker.'));
   const doc = {
     schemaVersion: 2,
     mediaType: docker ? MediaType.dockerManifest : MediaType.ociManifest,
     config: { mediaType: docker ? MediaType.dockerConfig : MediaType.ociConfig, digest: rec.id, size: image.configSize },
-    layers: rec.layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
+    layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
   };
   return { bytes: Buffer.from(JSON.stringify(doc, null, 3)), mediaType: doc.mediaType };
 }
@@ -79,7 +110,6 @@ export async function pushImage(deps: PusherDeps, ref: ImageReference, target: P
 
 async function pushTo(deps: PusherDeps, repo: RepositoryClient, ref: ImageReference, target: PushTarget, progress: ProgressSink, signal?: AbortSignal): Promise<PushResult> {
   const { image } = target;
-  const manifest = await manifestFor(deps.content, image);
   const diffIds = image.config.rootfs.diff_ids;
   const ids = image.record.layers.map((l, i) => shortId(diffIds[i] ?? l.digest));
   for (const l of image.record.layers) {
@@ -87,8 +117,10 @@ async function pushTo(deps: PusherDeps, repo: RepositoryClient, ref: ImageRefere
   }
   // Docker lists layers top first.
   for (let i = ids.length - 1; i >= 0; i--) progress({ id: ids[i] ?? '', status: 'Preparing', layer: true });
+  const layers = await distributableLayers(deps.content, image);
+  const manifest = await manifestFor(deps.content, image, layers);
   for (let i = ids.length - 1 - CONCURRENT_UPLOADS; i >= 0; i--) progress({ id: ids[i] ?? '', status: 'Waiting', layer: true });
-  const queue = image.record.layers.map((l, i) => ({ layer: l, id: ids[i] ?? '' })).reverse();
+  const queue = layers.map((l, i) => ({ layer: l, id: ids[i] ?? '' })).reverse();
   const seen = new Set<Digest>();
   const workers = Array.from({ length: CONCURRENT_UPLOADS }, async () => {
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
@@ -111,7 +143,7 @@ async function pushTo(deps: PusherDeps, repo: RepositoryClient, ref: ImageRefere
   progress({ status: `${target.tag}: digest: ${digest} size: ${manifest.bytes.length}` });
   progress({ status: '', pushed: { tag: target.tag, digest, size: manifest.bytes.length } });
   await deps.content.put(manifest.bytes);
-  return { digest, size: manifest.bytes.length, manifest: { digest, mediaType: manifest.mediaType } };
+  return { digest, size: manifest.bytes.length, manifest: { digest, mediaType: manifest.mediaType }, pushLayers: layers };
 }
 
 async function pushLayer(deps: PusherDeps, repo: RepositoryClient, layer: LayerRef, id: string, mountFrom: readonly string[], progress: ProgressSink, signal?: AbortSignal): Promise<void> {

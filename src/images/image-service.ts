@@ -182,8 +182,9 @@ export class ImageService {
       await this.lock.run(async () => {
         const current = this.store.get(image.record.id);
         if (current === undefined) return;
-        if (current.record.manifest?.digest !== result.manifest.digest) {
-          await this.store.add({ ...current.record, manifest: result.manifest }, current.config, current.configSize);
+        const plainLayers = current.record.layers.some((l, i) => result.pushLayers[i]?.digest !== l.digest);
+        if (current.record.manifest?.digest !== result.manifest.digest || (plainLayers && current.record.pushLayers === undefined)) {
+          await this.store.add({ ...current.record, manifest: result.manifest, ...(plainLayers ? { pushLayers: result.pushLayers } : {}) }, current.config, current.configSize);
         }
         const digestKey = refKey({ domain: base.domain, path: base.path, digest: result.digest });
         if (this.store.resolveRef(digestKey) !== image.record.id) await this.store.setRef(digestKey, image.record.id);
@@ -550,7 +551,7 @@ export class ImageService {
     const id = image.record.id;
     const others = this.store.all().filter((i) => i.record.id !== id);
     const keepChains = new Set([...others.flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse()]);
-    const keepBlobs = new Set(others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]));
+    const keepBlobs = new Set(others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest), ...(i.record.pushLayers ?? []).map((l) => l.digest)]));
     await this.store.delete(id);
     const report: RemoveReportItem[] = [{ deleted: id }];
     for (const c of chainIds(image.config.rootfs.diff_ids).reverse()) {
@@ -559,7 +560,7 @@ export class ImageService {
       report.push({ deleted: c });
     }
     const manifest = image.record.manifest?.digest;
-    for (const d of [id, ...image.record.layers.map((l) => l.digest), ...(manifest !== undefined && !others.some((i) => i.record.manifest?.digest === manifest) ? [manifest] : [])]) {
+    for (const d of [id, ...image.record.layers.map((l) => l.digest), ...(image.record.pushLayers ?? []).map((l) => l.digest), ...(manifest !== undefined && !others.some((i) => i.record.manifest?.digest === manifest) ? [manifest] : [])]) {
       if (!keepBlobs.has(d)) await this.content.delete(d);
     }
     this.events.publish('image', 'delete', id);
