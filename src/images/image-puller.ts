@@ -115,6 +115,7 @@ async function pullFrom(deps: PullerDeps, repo: RepositoryClient, ref: ImageRefe
   for (const c of chains) deps.pendingChains.add(c);
   const layers = manifest.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType }));
   let downloaded = false;
+  const inner = new AbortController();
   try {
     // Which layers are already unpacked: those (and all below them) are done.
     let have = 0;
@@ -129,7 +130,6 @@ async function pullFrom(deps: PullerDeps, repo: RepositoryClient, ref: ImageRefe
     }
     // Each layer unpacks as soon as the one below it is in, following its download as the
     // bytes land (the stream ends only once the blob's digest is verified).
-    const inner = new AbortController();
     const innerSignal = signal === undefined ? inner.signal : AbortSignal.any([signal, inner.signal]);
     const writers: Array<Promise<ContentWriter | undefined>> = [];
     const downloads: Array<Promise<void>> = [];
@@ -169,6 +169,7 @@ async function pullFrom(deps: PullerDeps, repo: RepositoryClient, ref: ImageRefe
       }
     }
   } catch (e: unknown) {
+    inner.abort(); // the other downloads stop too
     for (const c of chains) deps.pendingChains.delete(c);
     throw e;
   }
