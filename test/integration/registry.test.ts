@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { eventually, TestDaemon } from './harness.js';
+import { createHash } from 'node:crypto';
+import { BERTH, BUSYBOX_TAR, eventually, exec, TestDaemon } from './harness.js';
 import { RegistryServer, startProxy } from './registry-server.js';
 
 const DIGEST = /sha256:[0-9a-f]{64}/;
@@ -71,6 +72,17 @@ describe('registry: anonymous push and pull', () => {
     const again = await fresh.berth(['pull', ref]);
     assert.match(again.stdout, /Already exists/);
     assert.match(again.stdout, new RegExp(`Status: Image is up to date for ${ref.replace(/\./g, '\\.')}`));
+  });
+
+  it('on a terminal, berth pull draws docker\'s per-layer lines and bars', async () => {
+    assert.equal((await fresh.berth(['rmi', ref])).code, 0);
+    // script(1) gives the CLI a terminal; COLUMNS makes it wide enough for the bar.
+    const r = await exec('script', ['-qec', `stty cols 160; ${BERTH} pull ${ref}`, '/dev/null'], { env: { ...process.env, BERTH_HOST: fresh.host } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\x1b\[2K\r[0-9a-f]{12}: (Downloading|Extracting) +\[=*>? *\] +[\d.]+k?M?B\/[\d.]+[kM]?B\r/, 'a redrawn line with a bar');
+    assert.match(r.stdout, /\x1b\[\d+A/, 'the cursor moves up to redraw a layer line');
+    assert.match(r.stdout, /Pull complete/);
+    assert.match(r.stdout, /Status: (Downloaded newer image|Image is up to date)/);
   });
 
   it('push, rmi, pull round trip keeps the digest; pulling by digest works', async () => {
@@ -234,7 +246,6 @@ describe('registry: broken connections and bad content', () => {
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, 'marker'), 'corrupt me\n'.repeat(20000));
     const tar = path.join(d.root, 'corrupt.tar');
-    const { exec } = await import('./harness.js');
     assert.equal((await exec('tar', ['-cf', tar, '-C', dir, 'marker'])).code, 0);
     assert.equal((await d.berth(['import', tar, name])).code, 0);
     const push = await d.berth(['push', name]);
@@ -287,12 +298,9 @@ describe('registry: a pull interrupted by a killed daemon', () => {
     const dir = path.join(d.root, 'second');
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, 'payload'), Buffer.alloc(300_000, 7));
-    const { exec } = await import('./harness.js');
     const layer2 = path.join(d.root, 'layer2.tar');
     assert.equal((await exec('tar', ['-cf', layer2, '-C', dir, 'payload'])).code, 0);
-    const { createHash } = await import('node:crypto');
     const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-    const { BUSYBOX_TAR } = await import('./harness.js');
     const a = await fs.readFile(BUSYBOX_TAR);
     const b = await fs.readFile(layer2);
     const arch = path.join(d.root, 'two-layers');
