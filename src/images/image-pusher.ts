@@ -1,3 +1,4 @@
+import { Transform, pipeline } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { ContentStore } from '../content/content-store.js';
 import { sha256Digest, type Digest } from '../content/digest.js';
@@ -38,28 +39,16 @@ export interface PushResult {
 const PLAIN_TAR: ReadonlySet<string> = new Set([MediaType.ociLayer, 'application/vnd.docker.image.rootfs.diff.tar']);
 
 /**
- * The layers to push: compressed ones as they are; plain tars gzip-compressed as Docker
- * pushes them, once (kept in the content store, named by the record's pushLayers).
+ * The layers to push: compressed ones as they are, plain tars as the gzip copy an earlier
+ * push made; undefined where a plain tar has none yet (it is compressed while it uploads).
  */
-async function distributableLayers(content: ContentStore, image: Image): Promise<LayerRef[]> {
+async function knownLayers(content: ContentStore, image: Image): Promise<Array<LayerRef | undefined>> {
   const rec = image.record;
-  // zlib works on libuv's thread pool: layers compress in parallel.
-  return Promise.all(rec.layers.map(async (l, i): Promise<LayerRef> => {
+  return Promise.all(rec.layers.map(async (l, i): Promise<LayerRef | undefined> => {
     if (!PLAIN_TAR.has(l.mediaType)) return l;
     const cached = rec.pushLayers?.[i];
     if (cached !== undefined && (await content.info(cached.digest))?.size === cached.size) return cached;
-    const writer = await content.writer();
-    try {
-      const gzip = createGzip({ level: 1 });
-      const src = content.readStream(l.digest);
-      src.on('error', (e) => gzip.destroy(e));
-      for await (const chunk of src.pipe(gzip)) await writer.write(chunk as Buffer);
-      const info = await writer.commit();
-      return { digest: info.digest, size: info.size, mediaType: MediaType.ociLayerGzip };
-    } catch (e: unknown) {
-      await writer.abort();
-      throw e;
-    }
+    return undefined;
   }));
 }
 
@@ -117,22 +106,32 @@ async function pushTo(deps: PusherDeps, repo: RepositoryClient, ref: ImageRefere
   }
   // Docker lists layers top first.
   for (let i = ids.length - 1; i >= 0; i--) progress({ id: ids[i] ?? '', status: 'Preparing', layer: true });
-  const layers = await distributableLayers(deps.content, image);
-  const manifest = await manifestFor(deps.content, image, layers);
+  const known = await knownLayers(deps.content, image);
   for (let i = ids.length - 1 - CONCURRENT_UPLOADS; i >= 0; i--) progress({ id: ids[i] ?? '', status: 'Waiting', layer: true });
-  const queue = layers.map((l, i) => ({ layer: l, id: ids[i] ?? '' })).reverse();
-  const seen = new Set<Digest>();
-  const workers = Array.from({ length: CONCURRENT_UPLOADS }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-      if (seen.has(item.layer.digest)) {
-        progress({ id: item.id, status: 'Layer already exists', layer: true });
-        continue;
-      }
-      seen.add(item.layer.digest);
-      await pushLayer(deps, repo, item.layer, item.id, target.mountFrom, progress, signal);
+  // Each distinct layer is pushed once; a plain tar is gzipped as it uploads, as Docker does.
+  const pushes = new Map<string, Promise<LayerRef>>();
+  const pushOne = (i: number): Promise<LayerRef> => {
+    const plain = image.record.layers[i] as LayerRef;
+    const have = known[i];
+    const key = have?.digest ?? `plain:${plain.digest}`;
+    let p = pushes.get(key);
+    if (p !== undefined) {
+      progress({ id: ids[i] ?? '', status: 'Layer already exists', layer: true });
+      return p;
     }
+    p = have !== undefined
+      ? pushLayer(deps, repo, have, ids[i] ?? '', target.mountFrom, progress, signal).then(() => have)
+      : pushCompressed(deps, repo, plain, ids[i] ?? '', progress, signal);
+    pushes.set(key, p);
+    return p;
+  };
+  const order = image.record.layers.map((_, i) => i).reverse();
+  const layers: LayerRef[] = [];
+  const workers = Array.from({ length: CONCURRENT_UPLOADS }, async () => {
+    for (let i = order.shift(); i !== undefined; i = order.shift()) layers[i] = await pushOne(i);
   });
   await Promise.all(workers);
+  const manifest = await manifestFor(deps.content, image, layers);
   const configSize = image.configSize;
   if (!(await repo.blobExists(image.record.id, signal))) {
     const location = await repo.startUpload(signal);
@@ -144,6 +143,58 @@ async function pushTo(deps: PusherDeps, repo: RepositoryClient, ref: ImageRefere
   progress({ status: '', pushed: { tag: target.tag, digest, size: manifest.bytes.length } });
   await deps.content.put(manifest.bytes);
   return { digest, size: manifest.bytes.length, manifest: { digest, mediaType: manifest.mediaType }, pushLayers: layers };
+}
+
+/** Retries `attempt` after broken connections, a few times, with Docker's "Retrying in N seconds". */
+async function withRetries<T>(id: string, progress: ProgressSink, signal: AbortSignal | undefined, attempt: (n: number) => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (e: unknown) {
+      const broken = !(e instanceof EngineError) || e.kind === 'unavailable';
+      if (!broken || n >= UPLOAD_ATTEMPTS || signal?.aborted === true) throw e;
+      progress({ id, status: `Retrying in ${n} second${n > 1 ? 's' : ''}`, layer: true });
+      await new Promise((r) => setTimeout(r, n * 1000));
+    }
+  }
+}
+
+/** Gzips a plain-tar layer while uploading it; the compressed copy is kept for the next push. */
+async function pushCompressed(deps: PusherDeps, repo: RepositoryClient, plain: LayerRef, id: string, progress: ProgressSink, signal?: AbortSignal): Promise<LayerRef> {
+  const t = throttledBytes((n) => progress({ id, status: 'Pushing', layer: true, current: n, total: plain.size }));
+  const result = await withRetries(id, progress, signal, async () => {
+    const writer = await deps.content.writer();
+    try {
+      const location = await repo.startUpload(signal);
+      let read = 0;
+      const digest = await repo.uploadStream(location, () => {
+        const counter = new Transform({
+          transform(chunk: Buffer, _enc, cb): void {
+            read += chunk.length;
+            t.update(read);
+            cb(null, chunk);
+          },
+        });
+        const keep = new Transform({
+          transform(chunk: Buffer, _enc, cb): void {
+            writer.write(chunk).then(() => cb(null, chunk), cb);
+          },
+        });
+        pipeline(deps.content.readStream(plain.digest), counter, createGzip({ level: 1 }), keep, (err) => {
+          if (err) keep.destroy(err);
+        });
+        return keep;
+      }, async () => (await writer.commit()).digest, signal);
+      const info = await deps.content.info(digest);
+      return { digest, size: info?.size ?? 0, mediaType: MediaType.ociLayerGzip };
+    } catch (e: unknown) {
+      await writer.abort();
+      throw e;
+    }
+  });
+  t.flush();
+  progress({ id, status: 'Pushed', layer: true });
+  return result;
 }
 
 async function pushLayer(deps: PusherDeps, repo: RepositoryClient, layer: LayerRef, id: string, mountFrom: readonly string[], progress: ProgressSink, signal?: AbortSignal): Promise<void> {
@@ -162,23 +213,14 @@ async function pushLayer(deps: PusherDeps, repo: RepositoryClient, layer: LayerR
     break;
   }
   const t = throttledBytes((n) => progress({ id, status: 'Pushing', layer: true, current: n, total: layer.size }));
-  // A broken connection restarts the upload in a new session (a few times).
-  for (let attempt = 1; ; attempt++) {
-    try {
-      location ??= await repo.startUpload(signal);
-      await repo.upload(location, {
-        digest: layer.digest, size: layer.size,
-        open: (start, end) => deps.content.readStream(layer.digest, { start, end }),
-      }, (n) => t.update(n), signal);
-      break;
-    } catch (e: unknown) {
-      const broken = !(e instanceof EngineError) || e.kind === 'unavailable';
-      if (!broken || attempt >= UPLOAD_ATTEMPTS || signal?.aborted === true) throw e;
-      location = undefined;
-      progress({ id, status: `Retrying in ${attempt} second${attempt > 1 ? 's' : ''}`, layer: true });
-      await new Promise((r) => setTimeout(r, attempt * 1000));
-    }
-  }
+  // A broken connection restarts the upload in a new session.
+  await withRetries(id, progress, signal, async (n) => {
+    const loc = n === 1 && location !== undefined ? location : await repo.startUpload(signal);
+    await repo.upload(loc, {
+      digest: layer.digest, size: layer.size,
+      open: (start, end) => deps.content.readStream(layer.digest, { start, end }),
+    }, (bytes) => t.update(bytes), signal);
+  });
   t.flush();
   progress({ id, status: 'Pushed', layer: true });
 }
