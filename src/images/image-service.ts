@@ -209,9 +209,12 @@ export class ImageService {
         }
         return e;
       };
+      // An image ID (or a prefix of one) saves the image without tags; anything else is a reference.
+      const hex = /^(?:sha256:)?([a-f0-9]{12,64})$/.exec(n)?.[1];
+      const isId = hex !== undefined && this.find(n)?.record.id.startsWith(`sha256:${hex}`) === true;
       let ref: ImageReference | undefined;
       try {
-        ref = /^(?:sha256:)?[a-f0-9]{12,64}$/.test(n) && this.find(n)?.record.id.includes(n.replace(/^sha256:/, '')) === true ? undefined : parseReference(n);
+        ref = isId ? undefined : parseReference(n);
       } catch {
         ref = undefined;
       }

@@ -40,6 +40,13 @@ describe('save and load (Docker 25 archives and older ones)', () => {
     const tty = await d.berth(['save', 'busybox']);
     assert.equal(tty.code, 0, 'not a terminal: the archive goes to stdout');
     assert.ok(tty.stdout.length > 1_000_000);
+    const byId = path.join(d.root, 'by-id.tar');
+    assert.equal((await d.berth(['save', '-o', byId, busyboxId.slice(7, 19)])).code, 0);
+    const untagged = JSON.parse((await exec('tar', ['-xOf', byId, 'manifest.json'])).stdout) as Array<{ RepoTags: unknown }>;
+    assert.equal(untagged[0]?.RepoTags, null, 'saved by ID: no tags, as Docker does');
+    const missing = await d.berth(['save', '-o', byId, 'nosuch:1']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No such image: nosuch:1/);
   });
 
   it('load -i brings the image into another daemon with the same ID, and it runs', async () => {
