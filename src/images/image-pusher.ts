@@ -24,8 +24,10 @@ export interface PusherDeps {
 export interface PushTarget {
   readonly image: Image;
   readonly tag: string;
-  /** Other repositories on the same registry that hold this image: blobs are mounted from them. */
-  readonly mountFrom: readonly string[];
+  /** Other repositories on the same registry known to hold a blob: it is mounted from them. */
+  readonly mountFrom: (digest: Digest) => readonly string[];
+  /** A gzip copy that an earlier push made of a plain-tar layer (for any image that has it). */
+  readonly compressedOf: (plain: Digest) => LayerRef | undefined;
 }
 
 export interface PushResult {
@@ -42,11 +44,11 @@ const PLAIN_TAR: ReadonlySet<string> = new Set([MediaType.ociLayer, 'application
  * The layers to push: compressed ones as they are, plain tars as the gzip copy an earlier
  * push made; undefined where a plain tar has none yet (it is compressed while it uploads).
  */
-async function knownLayers(content: ContentStore, image: Image): Promise<Array<LayerRef | undefined>> {
+async function knownLayers(content: ContentStore, image: Image, compressedOf: (plain: Digest) => LayerRef | undefined): Promise<Array<LayerRef | undefined>> {
   const rec = image.record;
   return Promise.all(rec.layers.map(async (l, i): Promise<LayerRef | undefined> => {
     if (!PLAIN_TAR.has(l.mediaType)) return l;
-    const cached = rec.pushLayers?.[i];
+    const cached = rec.pushLayers?.[i] ?? compressedOf(l.digest);
     if (cached !== undefined && (await content.info(cached.digest))?.size === cached.size) return cached;
     return undefined;
   }));
@@ -106,7 +108,7 @@ async function pushTo(deps: PusherDeps, repo: RepositoryClient, ref: ImageRefere
   }
   // Docker lists layers top first.
   for (let i = ids.length - 1; i >= 0; i--) progress({ id: ids[i] ?? '', status: 'Preparing', layer: true });
-  const known = await knownLayers(deps.content, image);
+  const known = await knownLayers(deps.content, image, target.compressedOf);
   for (let i = ids.length - 1 - CONCURRENT_UPLOADS; i >= 0; i--) progress({ id: ids[i] ?? '', status: 'Waiting', layer: true });
   // Each distinct layer is pushed once; a plain tar is gzipped as it uploads, as Docker does.
   const pushes = new Map<string, Promise<LayerRef>>();
@@ -120,7 +122,7 @@ async function pushTo(deps: PusherDeps, repo: RepositoryClient, ref: ImageRefere
       return p;
     }
     p = have !== undefined
-      ? pushLayer(deps, repo, have, ids[i] ?? '', target.mountFrom, progress, signal).then(() => have)
+      ? pushLayer(deps, repo, have, ids[i] ?? '', target.mountFrom(have.digest), progress, signal).then(() => have)
       : pushCompressed(deps, repo, plain, ids[i] ?? '', progress, signal);
     pushes.set(key, p);
     return p;

@@ -9,7 +9,7 @@ import { Mutex } from '../sync/mutex.js';
 import { decompressed } from './decompress.js';
 import { parsePlatform } from './platform.js';
 import { parseImageConfig, type ContainerDefaults, type HistoryEntry, type ImageConfig } from './image-config.js';
-import type { Image, ImageStore } from './image-store.js';
+import type { Image, ImageStore, LayerRef } from './image-store.js';
 import { applyChanges } from './import-changes.js';
 import { familiarName, familiarString, parseReference, withTag, type ImageReference } from '../reference/image-reference.js';
 import type { AuthConfig } from '../registry/auth-config.js';
@@ -176,9 +176,20 @@ export class ImageService {
     });
     progress({ status: `The push refers to repository [${repoName}]` });
     for (const { tag: t, image } of images) {
-      const mountFrom = [...new Set(this.store.refsOf(image.record.id).map((r) => parseReference(r))
+      // Any image on this registry (pulled from or pushed to it) that has the blob can lend it.
+      const mountFrom = (digest: Digest): string[] => [...new Set(this.store.all()
+        .filter((i) => i.record.layers.some((l) => l.digest === digest) || (i.record.pushLayers ?? []).some((l) => l.digest === digest))
+        .flatMap((i) => this.store.refsOf(i.record.id).map((r) => parseReference(r)))
         .filter((r) => r.domain === base.domain && r.path !== base.path).map((r) => r.path))];
-      const result = await pushImage({ registry, content: this.content }, { ...base, tag: t }, { image, tag: t, mountFrom }, opts.auth, progress, opts.signal);
+      const compressedOf = (plain: Digest): LayerRef | undefined => {
+        for (const i of this.store.all()) {
+          const at = i.record.layers.findIndex((l) => l.digest === plain);
+          const c = at >= 0 ? i.record.pushLayers?.[at] : undefined;
+          if (c !== undefined) return c;
+        }
+        return undefined;
+      };
+      const result = await pushImage({ registry, content: this.content }, { ...base, tag: t }, { image, tag: t, mountFrom, compressedOf }, opts.auth, progress, opts.signal);
       await this.lock.run(async () => {
         const current = this.store.get(image.record.id);
         if (current === undefined) return;
@@ -268,7 +279,13 @@ export class ImageService {
           if (this.store.get(blob.digest) === undefined) {
             await this.store.add({ id: blob.digest, layers: spec.layers, addedAt: new Date().toISOString() }, config, blob.size);
           }
-          for (const t of tags) await this.store.setRef(refKey(t), blob.digest);
+          for (const t of tags) {
+            const previous = this.store.resolveRef(refKey(t));
+            if (previous !== undefined && previous !== blob.digest) {
+              progress({ status: '', stream: `The image ${familiarString(t)} already exists, renaming the old one with ID ${previous} to empty string\n` });
+            }
+            await this.store.setRef(refKey(t), blob.digest);
+          }
           this.events.publish('image', 'load', blob.digest);
         });
         if (tags.length === 0) progress({ status: '', stream: `Loaded image ID: ${blob.digest}\n` });

@@ -94,6 +94,10 @@ describe('save and load (Docker 25 archives and older ones)', () => {
     assert.equal((await other.berth(['image', 'inspect', '-f', '{{.Id}}', 'legacy:1'])).stdout.trim(), `sha256:${sha256(config)}`);
     const run = await other.berth(['run', '--rm', 'legacy:1', 'echo', 'legacy']);
     assert.equal(run.stdout, 'legacy\n', run.stderr);
+    // Loading over a tag that names another image says so, as Docker does.
+    assert.equal((await other.berth(['tag', 'busybox', 'legacy:1'])).code, 0);
+    const again = await other.berth(['load', '-i', tar]);
+    assert.equal(again.stdout, `The image legacy:1 already exists, renaming the old one with ID ${busyboxId} to empty string\nLoaded image: legacy:1\n`);
   });
 
   it('import from a URL: the daemon downloads the tarball (berth and docker CLIs)', async () => {

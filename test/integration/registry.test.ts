@@ -120,6 +120,28 @@ describe('registry: anonymous push and pull', () => {
     assert.match(bad.stderr, /tag can't be used with --all-tags\/-a/);
   });
 
+  it('another image on the same base mounts the base layer from the repository that has it', async () => {
+    // busybox plus a layer of its own, loaded from an archive.
+    const dir = path.join(d.root, 'derived');
+    await fs.mkdir(path.join(dir, 'a'), { recursive: true });
+    await fs.mkdir(path.join(dir, 'b'), { recursive: true });
+    await fs.mkdir(path.join(dir, 'content'), { recursive: true });
+    await fs.writeFile(path.join(dir, 'content', 'app.txt'), 'app\n');
+    assert.equal((await exec('tar', ['-cf', path.join(dir, 'b', 'layer.tar'), '-C', path.join(dir, 'content'), 'app.txt'])).code, 0);
+    await fs.copyFile(BUSYBOX_TAR, path.join(dir, 'a', 'layer.tar'));
+    const sha = async (f: string): Promise<string> => `sha256:${createHash('sha256').update(await fs.readFile(f)).digest('hex')}`;
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [await sha(path.join(dir, 'a', 'layer.tar')), await sha(path.join(dir, 'b', 'layer.tar'))] } }));
+    const configName = `${createHash('sha256').update(config).digest('hex')}.json`;
+    await fs.writeFile(path.join(dir, configName), config);
+    await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify([{ Config: configName, RepoTags: [`${reg.host}/it/derived:1`], Layers: ['a/layer.tar', 'b/layer.tar'] }]));
+    assert.equal((await exec('tar', ['-cf', path.join(d.root, 'derived.tar'), '-C', dir, 'manifest.json', configName, 'a', 'b'])).code, 0);
+    assert.equal((await d.berth(['load', '-i', path.join(d.root, 'derived.tar')])).code, 0);
+    const r = await d.berth(['push', `${reg.host}/it/derived:1`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /: Mounted from it\/(busybox|other)\n/);
+    assert.match(r.stdout, /: Pushed\n/);
+  });
+
   it('run of an image that is not there pulls it first, as docker does', async () => {
     const r = await fresh.berth(['run', '--rm', `${reg.host}/it/other:2`, 'echo', 'ran']);
     assert.equal(r.code, 0, r.stderr);
