@@ -212,6 +212,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     dataRoot: cfg.dataRoot,
     cgroupVersion: cgroups.layout === 'v2' ? '2' : '1',
     daemonId: createHash('sha256').update(`${os.hostname()}:${cfg.dataRoot}`).digest('hex').slice(0, 36),
+    registry: { insecureRegistries: cfg.registry.insecureRegistries, mirrors: cfg.registry.mirrors },
     counts: () => {
       const all = containerStore.all();
       const running = all.filter((r) => r.state.status === 'running' || r.state.status === 'restarting').length;
