@@ -26,6 +26,10 @@ import { PLATFORM_ARGS, PREDEFINED_ARGS } from './stages.js';
 import type { StepRunner } from './step-runner.js';
 import { copyStep, writeLayer } from './copy-step.js';
 import { ensureDir } from './copy-files.js';
+import { CacheMountSharing } from './cache-mount-sharing.js';
+
+/** One for the daemon: builds running at the same time share their cache mounts by its rules. */
+const cacheMountSharing = new CacheMountSharing();
 import { resolveUser } from '../rootfs/user-lookup.js';
 
 export interface ExecutorDeps {
@@ -214,7 +218,9 @@ export class StageExecutor {
           await fs.chmod(dir, m.mode);
           await fs.chown(dir, m.uid, m.gid);
         }
-        mounts.push(bind(dir, m.target, m.readonly));
+        const held = await cacheMountSharing.acquire(dir, m.sharing);
+        cleanups.push(held.release);
+        mounts.push(bind(held.dir, m.target, m.readonly));
       } else if (m.type === 'tmpfs') {
         mounts.push({ type: 'tmpfs', destination: m.target, options: m.size !== undefined ? [`size=${m.size}`] : [] });
       } else if (m.type === 'bind') {
