@@ -76,15 +76,18 @@ export function toComposeJson(model: Dict): string {
   const ordered = canonicalOrder(model) as Dict;
   const services = isDict(ordered['services']) ? ordered['services'] : {};
   const withNulls: Dict = {};
-  for (const [name, svc] of Object.entries(services)) {
-    const s = isDict(svc) ? svc : {};
-    const out: Dict = {};
-    for (const k of SERVICE) {
-      if (k in s) out[k] = s[k];
-      else if (k === 'command' || k === 'entrypoint') out[k] = null;
-    }
-    for (const k of Object.keys(s)) if (!(k in out)) out[k] = s[k];
-    withNulls[name] = out;
-  }
+  for (const [name, svc] of Object.entries(services)) withNulls[name] = serviceJsonValue(isDict(svc) ? svc : {});
   return `${JSON.stringify({ ...ordered, services: withNulls }, null, 2)}\n`;
+}
+
+/** One service as compose v2 marshals it to JSON: fields in struct order, command and entrypoint always present. */
+export function serviceJsonValue(svc: Dict): Dict {
+  const s = canonicalOrder(svc, ['services', '_']) as Dict;
+  const out: Dict = {};
+  for (const k of SERVICE) {
+    if (k in s) out[k] = s[k];
+    else if (k === 'command' || k === 'entrypoint') out[k] = null;
+  }
+  for (const k of Object.keys(s)) if (!(k in out)) out[k] = s[k];
+  return out;
 }
