@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { toComposeJson, toComposeYaml } from '../../compose/canonical-output.js';
+import { serviceConfigHash } from '../../compose/planner/config-hash.js';
 import { ExitError } from '../command.js';
 import type { ComposeSubcommand } from './compose.js';
 
@@ -15,6 +16,8 @@ export const subcommand: ComposeSubcommand = {
     { name: 'volumes', type: 'bool', usage: 'Print the volume names, one per line.' },
     { name: 'profiles', type: 'bool', usage: 'Print the profile names, one per line.' },
     { name: 'images', type: 'bool', usage: 'Print the image names, one per line.' },
+    { name: 'hash', type: 'string', usage: 'Print the service config hash, one per line.' },
+    { name: 'environment', type: 'bool', usage: 'Print environment used for interpolation.' },
     { name: 'quiet', short: 'q', type: 'bool', usage: 'Only validate the configuration, don\'t print anything' },
     { name: 'output', short: 'o', type: 'string', usage: 'Save to file (default to stdout)' },
   ],
@@ -27,7 +30,13 @@ export const subcommand: ComposeSubcommand = {
     if (flags.getBool('services')) text = keysOf(services).map((s) => `${s}\n`).join('');
     else if (flags.getBool('volumes')) text = keysOf(model['volumes']).map((s) => `${s}\n`).join('');
     else if (flags.getBool('profiles')) text = project.allProfiles.map((s) => `${s}\n`).join('');
-    else if (flags.getBool('images')) {
+    else if (flags.getString('hash') !== '') {
+      const wanted = flags.getString('hash') === '*' ? keysOf(services) : flags.getString('hash').split(',');
+      for (const s of wanted) if (!(s in services)) throw new ExitError(1, `no such service: ${s}`);
+      text = wanted.map((s) => `${s} ${serviceConfigHash(services[s] ?? {})}\n`).join('');
+    } else if (flags.getBool('environment')) {
+      text = [...project.environment].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}\n`).join('');
+    } else if (flags.getBool('images')) {
       text = keysOf(services).map((s) => `${String(services[s]?.['image'] ?? `${project.name}-${s}`)}\n`).join('');
     } else {
       const selected = args.length === 0 ? model : { ...model, services: Object.fromEntries(args.map((a) => [a, services[a]])) };

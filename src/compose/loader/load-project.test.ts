@@ -178,6 +178,9 @@ test('loadProject() interpolates from .env, --env-file and the environment (whic
   const bare = project({ 'compose.yaml': 'services:\n  web:\n    image: "x${MISSING}"\n' });
   assert.equal(svc(load(bare, { warn: (m) => warnings.push(m) }), 'web')['image'], 'x');
   assert.deepEqual(warnings, ['The "MISSING" variable is not set. Defaulting to a blank string.']);
+  const obsolete: string[] = [];
+  load(project({ 'compose.yaml': "version: '3.8'\nservices:\n  a:\n    image: x\n" }), { warn: (m) => obsolete.push(m) });
+  assert.match(obsolete[0] ?? '', /compose.yaml: the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion$/);
 });
 
 test('loadProject() applies --profile and COMPOSE_PROFILES', () => {
@@ -222,6 +225,7 @@ test('loadProject() reports schema and reference errors naming the file, service
     ['services:\n  web:\n    image: x\n    depends_on: [db]\n', /service "web" depends on undefined service "db": invalid compose project/],
     ['services:\n  web:\n    image: x\n    networks: [nope]\n', /service "web" refers to undefined network nope/],
     ['services:\n  web:\n    image: x\n    read_only: "${RO}"\n', /error while interpolating services.web.read_only: failed to cast to expected type/],
+    ['services:\n  web:\n    restart: always\n', /service "web" has neither an image nor a build context specified: invalid compose project/],
   ];
   for (const [text, want] of cases) {
     const dir = project({ 'compose.yaml': text });

@@ -68,6 +68,7 @@ function loadFile(file: string, ctx: FileContext): Dict {
       ctx.warn(`The "${name}" variable is not set. Defaulting to a blank string.`);
     },
   }, file);
+  if ('version' in raw) ctx.warn(`${file}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`);
   const typed = castTypes(interpolated, file);
   validateComposeFile(typed, file);
   return toLongSyntax(typed as Dict, file);
@@ -173,6 +174,9 @@ function checkReferences(model: Dict): void {
   const volumes = isDict(model['volumes']) ? model['volumes'] : {};
   for (const [name, svc] of Object.entries(services)) {
     if (!isDict(svc)) continue;
+    if (svc['image'] === undefined && svc['build'] === undefined && svc['provider'] === undefined) {
+      throw new ComposeError(`service "${name}" has neither an image nor a build context specified: invalid compose project`);
+    }
     for (const [dep, spec] of Object.entries(isDict(svc['depends_on']) ? svc['depends_on'] : {})) {
       if (!(dep in services) && !(isDict(spec) && spec['required'] === false)) {
         throw new ComposeError(`service "${name}" depends on undefined service "${dep}": invalid compose project`);
