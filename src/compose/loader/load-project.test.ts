@@ -233,3 +233,25 @@ test('loadProject() reports schema and reference errors naming the file, service
   }
   assert.throws(() => load(project({ 'other.txt': '' })), /no configuration file provided: not found/);
 });
+
+test('loadProject() honours !reset and !override in a later file', () => {
+  const dir = project({
+    'compose.yaml': 'services:\n  web:\n    image: a\n    ports: ["80:80"]\n    environment: {A: "1", B: "2"}\n    labels: {keep: "yes"}\n',
+    'compose.override.yaml': 'services:\n  web:\n    ports: !reset []\n    environment: !override\n      C: "3"\n    labels: !reset null\n',
+  });
+  const web = svc(load(dir), 'web');
+  assert.equal(web['ports'], undefined);
+  assert.deepEqual(web['environment'], { C: '3' });
+  assert.equal(web['labels'], undefined);
+});
+
+test('loadProject() reads .env from the project directory: the first file\'s, or --project-directory', () => {
+  const root = project({ 'sub/compose.yaml': 'services:\n  a:\n    image: "${IMG}"\n', 'sub/.env': 'IMG=from-sub\n', 'elsewhere/.env': 'IMG=from-elsewhere\n' });
+  assert.equal(svc(load(root, { configFiles: ['sub/compose.yaml'] }), 'a')['image'], 'from-sub');
+  const p = load(root, { configFiles: ['sub/compose.yaml'], projectDirectory: 'elsewhere' });
+  assert.equal(svc(p, 'a')['image'], 'from-elsewhere');
+  assert.equal(p.name, 'elsewhere');
+  assert.equal(p.workingDir, path.join(root, 'elsewhere'));
+  const viaEnv = project({ 'compose.prod.yaml': 'services:\n  b:\n    image: b\n', '.env': 'COMPOSE_FILE=compose.prod.yaml\n' });
+  assert.deepEqual(Object.keys(load(viaEnv).model['services'] as object), ['b']);
+});

@@ -11,7 +11,7 @@ import { allProfiles, applyProfiles } from './profiles.js';
 import { checkProjectName, normalizeProjectName } from './project-name.js';
 import { validateComposeFile } from './schema.js';
 import { castTypes } from './type-cast.js';
-import { parseComposeYaml } from './yaml-file.js';
+import { parseComposeDocument } from './yaml-file.js';
 
 export interface LoadOptions {
   /** `-f` files, in order (relative to `cwd`). Empty: COMPOSE_FILE, else the default names. */
@@ -55,11 +55,31 @@ function readText(file: string): string {
   }
 }
 
+/** The keys of a loaded file that drop (`!reset`) or replace (`!override`) what earlier files set. */
+const mergeDirectives = new WeakMap<Dict, { resets: readonly string[][]; overrides: readonly string[][] }>();
+
+function withoutPath(tree: Dict, path: readonly string[]): Dict {
+  const [head, ...rest] = path;
+  if (head === undefined || !(head in tree)) return tree;
+  const out: Dict = { ...tree };
+  if (rest.length === 0) delete out[head];
+  else if (isDict(out[head])) out[head] = withoutPath(out[head], rest);
+  return out;
+}
+
 /** Parses, interpolates, type-casts, validates and rewrites one file into long syntax. */
 function loadFile(file: string, ctx: FileContext): Dict {
-  const raw = parseComposeYaml(readText(file), file);
+  const parsed = parseComposeDocument(readText(file), file);
+  let raw = parsed.data;
   if (raw === null || raw === undefined) return {};
   if (!isDict(raw)) throw new ComposeError(`${file}: top-level object must be a mapping`);
+  for (const p of parsed.resets) raw = withoutPath(raw as Dict, p);
+  const result = loadDict(raw as Dict, file, ctx);
+  mergeDirectives.set(result, { resets: parsed.resets, overrides: parsed.overrides });
+  return result;
+}
+
+function loadDict(raw: Dict, file: string, ctx: FileContext): Dict {
   const interpolated = interpolateTree(raw, {
     lookup: ctx.lookup,
     warnUnset: (name) => {
@@ -202,31 +222,34 @@ function checkReferences(model: Dict): void {
 export function loadProject(opts: LoadOptions): ComposeProject {
   const warn = opts.warn ?? (() => {});
   const explicitDir = opts.projectDirectory === undefined ? undefined : path.resolve(opts.cwd, opts.projectDirectory);
-  // .env is read from the project directory (or the working directory before files are known).
-  const envBase = explicitDir ?? opts.cwd;
-  const dotenv = opts.envFiles !== undefined && opts.envFiles.length > 0
-    ? readEnvFiles(opts.envFiles.map((f) => path.resolve(opts.cwd, f)), opts.env, true)
-    : readEnvFiles([path.join(envBase, '.env')], opts.env, false);
-  const lookup: Lookup = (n) => opts.env[n] ?? dotenv.get(n);
-
+  // COMPOSE_FILE may come from the .env of the working directory; the project's .env is read
+  // once the project directory is known (the first file's directory), as compose v2 does.
+  const early = readEnvFiles([path.join(explicitDir ?? opts.cwd, '.env')], opts.env, false);
+  const earlyLookup: Lookup = (n) => opts.env[n] ?? early.get(n);
   let files = (opts.configFiles ?? []).map((f) => path.resolve(opts.cwd, f));
   if (files.length === 0) {
-    const fromEnv = lookup('COMPOSE_FILE');
+    const fromEnv = earlyLookup('COMPOSE_FILE');
     if (fromEnv !== undefined && fromEnv !== '') {
-      const sep = lookup('COMPOSE_PATH_SEPARATOR') ?? path.delimiter;
-      files = fromEnv.split(sep).map((f) => path.resolve(envBase, f));
+      const sep = earlyLookup('COMPOSE_PATH_SEPARATOR') ?? path.delimiter;
+      files = fromEnv.split(sep).map((f) => path.resolve(explicitDir ?? opts.cwd, f));
     } else {
-      files = findComposeFiles(envBase, warn);
+      files = findComposeFiles(explicitDir ?? opts.cwd, warn);
     }
   }
   const firstFile = files[0] ?? '';
   const workingDir = explicitDir ?? path.dirname(firstFile);
+  const dotenv = opts.envFiles !== undefined && opts.envFiles.length > 0
+    ? readEnvFiles(opts.envFiles.map((f) => path.resolve(opts.cwd, f)), opts.env, true)
+    : readEnvFiles([path.join(workingDir, '.env')], opts.env, false);
+  const lookup: Lookup = (n) => opts.env[n] ?? dotenv.get(n);
   const ctx: FileContext = { lookup, warn, warned: new Set() };
 
   let merged: Dict = {};
   for (const file of files) {
-    const loaded = applyIncludes(resolveExtends(loadFile(file, ctx), file, ctx, new Map()), file, opts, ctx, [file]);
-    merged = mergeFiles(merged, loaded);
+    const own = loadFile(file, ctx);
+    const directives = mergeDirectives.get(own);
+    for (const p of [...(directives?.resets ?? []), ...(directives?.overrides ?? [])]) merged = withoutPath(merged, p);
+    merged = mergeFiles(merged, applyIncludes(resolveExtends(own, file, ctx, new Map()), file, opts, ctx, [file]));
   }
 
   const explicitName = opts.projectName ?? lookup('COMPOSE_PROJECT_NAME');

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { ComposeError } from '../compose-error.js';
 
 /** Deeper than this is no compose file; it is an attack on the parser or on us. */
@@ -11,6 +11,45 @@ const MAX_ALIAS_COUNT = 1000;
  * data, refusing YAML bombs and absurd nesting with a clear message instead of hanging.
  */
 export function parseComposeYaml(text: string, file: string): unknown {
+  return parseComposeDocument(text, file).data;
+}
+
+/** A parsed file with the keys it marks `!reset` (drop what earlier files set) or `!override` (replace instead of merge). */
+export interface ComposeDocument {
+  readonly data: unknown;
+  readonly resets: readonly string[][];
+  readonly overrides: readonly string[][];
+}
+
+/** Finds the mapping keys tagged `!reset` / `!override` (compose v2's merge tags) and clears the tags. */
+function mergeTags(doc: Document): { resets: string[][]; overrides: string[][] } {
+  const resets: string[][] = [];
+  const overrides: string[][] = [];
+  const stack: Array<[unknown, string[]]> = [[doc.contents, []]];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop() as [unknown, string[]];
+    if (path.length > MAX_DEPTH) continue;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const value = pair.value as { tag?: string } | null;
+        if (value !== null && typeof value === 'object') {
+          if (value.tag === '!reset') resets.push([...path, key]);
+          if (value.tag === '!override') overrides.push([...path, key]);
+          if (value.tag === '!reset' || value.tag === '!override') delete value.tag;
+        }
+        stack.push([pair.value, [...path, key]]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push([item, [...path, String(i)]]));
+    }
+  }
+  return { resets, overrides };
+}
+
+/** Parses one compose file, as parseComposeYaml, also returning its `!reset`/`!override` keys. */
+export function parseComposeDocument(text: string, file: string): ComposeDocument {
   if (flowDepth(text) > MAX_DEPTH) throw new ComposeError(`${file}: yaml: document nested too deeply (more than ${MAX_DEPTH} levels)`);
   let doc;
   try {
@@ -24,6 +63,7 @@ export function parseComposeYaml(text: string, file: string): unknown {
     const line = first.linePos?.[0]?.line;
     throw new ComposeError(`${file}: yaml: ${line === undefined ? '' : `line ${line}: `}${first.message.split('\n')[0] ?? ''}`);
   }
+  const tags = mergeTags(doc);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -34,7 +74,7 @@ export function parseComposeYaml(text: string, file: string): unknown {
     throw new ComposeError(`${file}: yaml: ${msg}`, { cause: e });
   }
   checkDepth(value, file);
-  return value;
+  return { data: value, ...tags };
 }
 
 /** The deepest nesting of `[`/`{` flow collections outside quotes and comments: a cheap guard before the parser recurses. */
