@@ -225,6 +225,7 @@ test('loadProject() reports schema and reference errors naming the file, service
     ['services:\n  web:\n    image: x\n    depends_on: [db]\n', /service "web" depends on undefined service "db": invalid compose project/],
     ['services:\n  web:\n    image: x\n    networks: [nope]\n', /service "web" refers to undefined network nope/],
     ['services:\n  web:\n    image: x\n    read_only: "${RO}"\n', /error while interpolating services.web.read_only: failed to cast to expected type/],
+    ['services:\n  web:\n    image: x\n    scale: 2\n    deploy: {replicas: 3}\n', /services.web: can't set distinct values on 'scale' and 'deploy.replicas'/],
     ['services:\n  web:\n    restart: always\n', /service "web" has neither an image nor a build context specified: invalid compose project/],
   ];
   for (const [text, want] of cases) {
@@ -254,4 +255,9 @@ test('loadProject() reads .env from the project directory: the first file\'s, or
   assert.equal(p.workingDir, path.join(root, 'elsewhere'));
   const viaEnv = project({ 'compose.prod.yaml': 'services:\n  b:\n    image: b\n', '.env': 'COMPOSE_FILE=compose.prod.yaml\n' });
   assert.deepEqual(Object.keys(load(viaEnv).model['services'] as object), ['b']);
+});
+
+test('loadProject() writes a long-syntax port\'s published port as a string, as v2 does', () => {
+  const dir = project({ 'compose.yaml': 'services:\n  web:\n    image: a\n    ports:\n      - target: 80\n        published: 8080\n' });
+  assert.deepEqual(svc(load(dir), 'web')['ports'], [{ mode: 'ingress', protocol: 'tcp', target: 80, published: '8080' }]);
 });

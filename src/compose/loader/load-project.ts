@@ -194,6 +194,10 @@ function checkReferences(model: Dict): void {
   const volumes = isDict(model['volumes']) ? model['volumes'] : {};
   for (const [name, svc] of Object.entries(services)) {
     if (!isDict(svc)) continue;
+    const replicas = isDict(svc['deploy']) ? svc['deploy']['replicas'] : undefined;
+    if (svc['scale'] !== undefined && replicas !== undefined && svc['scale'] !== replicas) {
+      throw new ComposeError(`services.${name}: can't set distinct values on 'scale' and 'deploy.replicas'`);
+    }
     if (svc['image'] === undefined && svc['build'] === undefined && svc['provider'] === undefined) {
       throw new ComposeError(`service "${name}" has neither an image nor a build context specified: invalid compose project`);
     }

@@ -71,7 +71,7 @@ function serviceLongSyntax(svc: Dict, name: string, fileName: string): Dict {
   at('annotations', () => toMapping(s['annotations']));
   at('sysctls', () => toMapping(s['sysctls']));
   at('extends', () => (typeof s['extends'] === 'string' ? { service: s['extends'] } : s['extends']));
-  at('ports', () => asList(s['ports']).flatMap((p) => (isDict(p) ? [{ mode: 'ingress', protocol: 'tcp', ...p }] : parsePortShort(scalarText(p)))));
+  at('ports', () => asList(s['ports']).flatMap((p): unknown[] => (isDict(p) ? [longPort(p)] : parsePortShort(scalarText(p)))));
   at('expose', () => asList(s['expose']).map(scalarText));
   at('volumes', () => asList(s['volumes']).map((v) => (isDict(v) ? longVolume(v) : parseVolumeShort(scalarText(v)))));
   at('depends_on', () => {
@@ -120,5 +120,11 @@ function longVolume(v: Dict): Dict {
   const out: Dict = { ...v };
   if (v['type'] === 'bind') out['bind'] = { create_host_path: true, ...(isDict(v['bind']) ? v['bind'] : {}) };
   if (v['type'] === 'volume' && !('volume' in v)) out['volume'] = {};
+  return out;
+}
+
+function longPort(p: Dict): Dict {
+  const out: Dict = { mode: 'ingress', protocol: 'tcp', ...p };
+  if (out['published'] !== undefined && out['published'] !== null) out['published'] = scalarText(out['published']);
   return out;
 }
