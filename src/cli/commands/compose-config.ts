@@ -24,7 +24,7 @@ export const subcommand: ComposeSubcommand = {
   async run(ctx, flags, args, load) {
     const project = load();
     const model = project.model;
-    const services = (model['services'] ?? {}) as Record<string, Record<string, unknown>>;
+    const services = model.services;
     for (const a of args) if (!(a in services)) throw new ExitError(1, `no such service: ${a}`);
     let text: string;
     if (flags.getBool('services')) text = keysOf(services).map((s) => `${s}\n`).join('');

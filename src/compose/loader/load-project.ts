@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ComposeError } from '../compose-error.js';
+import type { ComposeModel } from '../model.js';
 import { isDict, toLongSyntax, type Dict } from '../normalize/long-syntax.js';
 import { absolutePath, normalizeProject } from '../normalize/normalize-project.js';
 import { parseEnvFile } from './env-file.js';
@@ -34,7 +35,7 @@ export interface ComposeProject {
   readonly workingDir: string;
   readonly configFiles: readonly string[];
   /** compose v2's canonical project (long syntax, defaults, absolute paths). */
-  readonly model: Dict;
+  readonly model: ComposeModel;
   /** Every profile some service names, enabled or not. */
   readonly allProfiles: readonly string[];
   /** The environment used for interpolation (process env over `.env`). */
@@ -271,7 +272,8 @@ export function loadProject(opts: LoadOptions): ComposeProject {
   const everyProfile = allProfiles(merged);
   const enabled = applyProfiles(merged, profilesList);
   checkReferences(enabled);
-  const model = normalizeProject(enabled, { projectName: name, workingDir, lookup });
+  // The loader's steps work on plain data; the result has the canonical model's shape.
+  const model = normalizeProject(enabled, { projectName: name, workingDir, lookup }) as ComposeModel;
   const environment = new Map(dotenv);
   for (const [k, v] of Object.entries(opts.env)) if (v !== undefined) environment.set(k, v);
   return { name, workingDir, configFiles: files, model, allProfiles: everyProfile, environment };

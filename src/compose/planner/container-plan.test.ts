@@ -95,7 +95,7 @@ test('serviceConfigHash() is the sha256 of the service JSON, ignoring build, dep
 
 test('dependencyOrder() starts dependencies first and names a cycle', () => {
   const p = loadText(STACK);
-  assert.deepEqual(dependencyOrder(p.model['services'] as Record<string, Record<string, unknown>>), ['db', 'api', 'web']);
+  assert.deepEqual(dependencyOrder(p.model.services), ['db', 'api', 'web']);
   assert.throws(() => dependencyOrder({ a: { depends_on: { b: {} } }, b: { depends_on: { a: {} } } }), /dependency cycle detected: a -> b -> a/);
 });
 
