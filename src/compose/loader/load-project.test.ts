@@ -226,6 +226,7 @@ test('loadProject() reports schema and reference errors naming the file, service
     ['services:\n  web:\n    image: x\n    networks: [nope]\n', /service "web" refers to undefined network nope/],
     ['services:\n  web:\n    image: x\n    read_only: "${RO}"\n', /error while interpolating services.web.read_only: failed to cast to expected type/],
     ['services:\n  web:\n    image: x\n    scale: 2\n    deploy: {replicas: 3}\n', /services.web: can't set distinct values on 'scale' and 'deploy.replicas'/],
+    ['services:\n  web:\n    image: 5\n    environment: 3\n', /validating .*compose.yaml: services.web.environment must be an object or array$/],
     ['services:\n  web:\n    restart: always\n', /service "web" has neither an image nor a build context specified: invalid compose project/],
   ];
   for (const [text, want] of cases) {

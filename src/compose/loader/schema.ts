@@ -25,9 +25,13 @@ function joinOr(items: readonly string[]): string {
 export function describeSchemaErrors(errors: readonly ErrorObject[]): string {
   const depth = (e: ErrorObject): number => (e.instancePath === '' ? 0 : e.instancePath.split('/').length);
   const deepest = Math.max(...errors.map(depth));
-  const here = errors.filter((e) => depth(e) === deepest && e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
-  const at = here[0] ?? errors[0];
+  const candidates = errors
+    .filter((e) => depth(e) === deepest && e.keyword !== 'oneOf' && e.keyword !== 'anyOf')
+    .sort((a, b) => (a.instancePath < b.instancePath ? -1 : a.instancePath > b.instancePath ? 1 : 0));
+  const at = candidates[0] ?? errors[0];
   if (at === undefined) return 'invalid compose file';
+  // One key at a time: the deepest failing key, the first by name when several fail.
+  const here = candidates.filter((e) => e.instancePath === at.instancePath);
   const path = dotted(at.instancePath);
   const subject = path === '' ? '(root)' : path;
   const extra = here.find((e) => e.keyword === 'additionalProperties');
