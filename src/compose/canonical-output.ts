@@ -68,7 +68,8 @@ export function canonicalOrder(node: unknown, path: readonly string[] = []): unk
 
 /** `docker compose config` (YAML): two-space indent, sequences indented, no line folding. */
 export function toComposeYaml(model: Dict): string {
-  return stringify(canonicalOrder(model), { indent: 2, lineWidth: 0, minContentWidth: 0, nullStr: 'null' });
+  // YAML 1.1 rules quote strings like "yes", "on" or dates, as Go's yaml.v3 does when compose v2 prints them.
+  return stringify(canonicalOrder(model), { version: '1.1', indent: 2, lineWidth: 0, minContentWidth: 0, nullStr: 'null' });
 }
 
 /** `docker compose config --format json`: command and entrypoint always present (null when unset), as v2 prints them. */

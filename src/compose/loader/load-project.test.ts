@@ -262,3 +262,9 @@ test('loadProject() writes a long-syntax port\'s published port as a string, as 
   const dir = project({ 'compose.yaml': 'services:\n  web:\n    image: a\n    ports:\n      - target: 80\n        published: 8080\n' });
   assert.deepEqual(svc(load(dir), 'web')['ports'], [{ mode: 'ingress', protocol: 'tcp', target: 80, published: '8080' }]);
 });
+
+test('config YAML quotes strings that Go would read back as something else', () => {
+  const dir = project({ 'compose.yaml': 'services:\n  web:\n    image: a\n    environment:\n      DEBUG: "yes"\n      MODE: "0755"\n      ON_OFF: "on"\n      PLAIN: hello\n' });
+  const text = toComposeYaml(load(dir).model);
+  assert.match(text, /\n      DEBUG: "yes"\n      MODE: "0755"\n      ON_OFF: "on"\n      PLAIN: hello\n/);
+});
