@@ -10,11 +10,11 @@ import { planContainer } from './container-plan.js';
 import { dependencyOrder } from './dependency-order.js';
 import { planNetworks, planVolumes } from './resource-plan.js';
 
-function loadText(text: string, dirName = 'shop') {
+function loadText(text: string, dirName = 'shop', env: Record<string, string> = {}) {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'plan-')), dirName);
   mkdirSync(dir);
   writeFileSync(path.join(dir, 'compose.yaml'), text);
-  return loadProject({ env: {}, cwd: dir });
+  return loadProject({ env, cwd: dir });
 }
 
 const STACK = `services:
@@ -107,4 +107,24 @@ test('planNetworks() and planVolumes() give project names and compose labels', (
   const vols = planVolumes(p, 'v');
   assert.deepEqual(vols.map((v) => v.name), ['shop_cache']);
   assert.equal(vols[0]?.body.Labels?.['com.docker.compose.volume'], 'cache');
+});
+
+test('planContainer() mounts file secrets and configs read-only and copies the others in', () => {
+  const p = loadText(`services:
+  app:
+    image: a
+    secrets: [db_password, {source: token, target: api_token}]
+    configs: [{source: nginx_conf, target: /etc/nginx/nginx.conf}]
+secrets:
+  db_password: {file: ./db_password.txt}
+  token: {environment: TOKEN}
+configs:
+  nginx_conf: {file: ./nginx.conf}
+`, 'sec', { TOKEN: 's3cret' });
+  const plan = planContainer(p, 'app', 1, { composeVersion: 'v' });
+  assert.deepEqual(plan.body.HostConfig.Binds, [
+    `${path.join(p.workingDir, 'db_password.txt')}:/run/secrets/db_password:ro`,
+    `${path.join(p.workingDir, 'nginx.conf')}:/etc/nginx/nginx.conf:ro`,
+  ]);
+  assert.deepEqual(plan.copies, [{ target: '/run/secrets/api_token', content: 's3cret', mode: 0o444 }]);
 });

@@ -20,11 +20,19 @@ export type ComposeHostConfig = HostConfigRequest & {
 
 export type ComposeCreateRequest = Omit<ContainerCreateRequest, 'HostConfig'> & { HostConfig: ComposeHostConfig };
 
+/** A secret or config whose content is not a file: the runner copies it in after create, as v2 does. */
+export interface FileCopy {
+  readonly target: string;
+  readonly content: string;
+  readonly mode: number;
+}
+
 export interface ContainerPlan {
   readonly name: string;
   readonly service: string;
   readonly number: number;
   readonly body: ComposeCreateRequest;
+  readonly copies: readonly FileCopy[];
 }
 
 export interface PlanOptions {
@@ -143,6 +151,32 @@ function networking(project: ComposeProject, name: string, svc: Dict, host: Comp
   if (keys.length > 0) body.NetworkingConfig = { EndpointsConfig: endpoints };
 }
 
+/**
+ * Secrets (at /run/secrets/<name>) and configs (at /<name>) as compose v2 mounts them: a file
+ * source is a read-only bind; an environment or inline source is copied in after create.
+ */
+function secretsAndConfigs(project: ComposeProject, svc: Dict, host: ComposeHostConfig): FileCopy[] {
+  const copies: FileCopy[] = [];
+  for (const kind of ['secrets', 'configs'] as const) {
+    const defs = dict(project.model[kind]);
+    for (const ref of Array.isArray(svc[kind]) ? (svc[kind] as Dict[]) : []) {
+      const source = String(ref['source']);
+      const def = dict(defs[source]);
+      const given = typeof ref['target'] === 'string' ? ref['target'] : source;
+      const target = given.startsWith('/') ? given : kind === 'secrets' ? `/run/secrets/${given}` : `/${given}`;
+      const mode = typeof ref['mode'] === 'number' ? ref['mode'] : 0o444;
+      if (typeof def['file'] === 'string') {
+        (host.Binds ??= []).push(`${def['file']}:${target}:ro`);
+      } else if (typeof def['environment'] === 'string') {
+        copies.push({ target, content: project.environment.get(def['environment']) ?? '', mode });
+      } else if (typeof def['content'] === 'string') {
+        copies.push({ target, content: def['content'], mode });
+      }
+    }
+  }
+  return copies;
+}
+
 /** The engine-side settings of a service that map one to one. */
 function hostSettings(svc: Dict): ComposeHostConfig {
   const host: ComposeHostConfig = {};
@@ -244,7 +278,8 @@ export function planContainer(project: ComposeProject, service: string, number: 
     if (hc !== undefined) body.Healthcheck = hc;
   }
   portsAndMounts(project, svc, host, body);
+  const copies = secretsAndConfigs(project, svc, host);
   networking(project, service, svc, host, body);
   const name = typeof svc['container_name'] === 'string' ? svc['container_name'] : `${project.name}-${service}-${number}`;
-  return { name, service, number, body };
+  return { name, service, number, body, copies };
 }
