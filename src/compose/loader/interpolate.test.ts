@@ -36,3 +36,8 @@ test('interpolateTree() names the file and key in errors, leaves keys alone', ()
   assert.throws(() => interpolateTree({ services: { web: { image: 'a${' } } }, { lookup }, 'c.yml'), /c.yml: invalid interpolation format for services.web.image/);
   assert.deepEqual(interpolateTree({ a: { '$K': ['${SET}', 3, true, null] } }, { lookup }, 'f'), { a: { '$K': ['value', 3, true, null] } });
 });
+
+test('interpolateTree() refuses absurdly nested defaults with an error, not a crash', () => {
+  const deep = `${'${A:-'.repeat(20000)}x${'}'.repeat(20000)}`;
+  assert.throws(() => interpolateTree({ services: { web: { image: deep } } }, { lookup }, 'c.yaml'), /c.yaml: error while interpolating services.web.image: variable defaults nested too deeply/);
+});

@@ -115,7 +115,7 @@ export function interpolateTree(tree: unknown, opts: InterpolateOptions, file: s
       try {
         return interpolateString(node, opts);
       } catch (e: unknown) {
-        const what = e instanceof Error ? e.message : String(e);
+        const what = e instanceof RangeError ? 'variable defaults nested too deeply' : e instanceof Error ? e.message : String(e);
         const where = keyPath(path);
         if (what.startsWith('Invalid template')) {
           throw new ComposeError(`${file}: invalid interpolation format for ${where}.\nYou may need to escape any $ with another $.\n${node}`, { cause: e });
