@@ -234,6 +234,8 @@ test('loadProject() reports schema and reference errors naming the file, service
     assert.throws(() => load(dir, { env: { RO: 'maybe' } }), (e: unknown) => e instanceof Error && want.test(e.message), text);
   }
   assert.throws(() => load(project({ 'other.txt': '' })), /no configuration file provided: not found/);
+  assert.throws(() => load(project({ 'compose.yaml': '# nothing\n' })), /compose.yaml: empty compose file$/);
+  assert.throws(() => load(project({ 'compose.yaml': '- a\n- b\n' })), /compose.yaml: Top-level object must be a mapping$/);
 });
 
 test('loadProject() honours !reset and !override in a later file', () => {

@@ -72,8 +72,8 @@ function withoutPath(tree: Dict, path: readonly string[]): Dict {
 function loadFile(file: string, ctx: FileContext): Dict {
   const parsed = parseComposeDocument(readText(file), file);
   let raw = parsed.data;
-  if (raw === null || raw === undefined) return {};
-  if (!isDict(raw)) throw new ComposeError(`${file}: top-level object must be a mapping`);
+  if (raw === null || raw === undefined) throw new ComposeError(`${file}: empty compose file`);
+  if (!isDict(raw)) throw new ComposeError(`${file}: Top-level object must be a mapping`);
   for (const p of parsed.resets) raw = withoutPath(raw as Dict, p);
   const result = loadDict(raw as Dict, file, ctx);
   mergeDirectives.set(result, { resets: parsed.resets, overrides: parsed.overrides });
