@@ -61,3 +61,14 @@ test('berth compose -f, -p and --env-file reach the loader; errors exit 1 with v
   assert.equal(none.stderr, 'no configuration file provided: not found\n');
   assert.match(berth(dir, ['compose', 'version']).stdout, /^berth compose version v\d+\.\d+\.\d+\n$/);
 });
+
+test('berth compose --help lists the subcommands; an unknown one exits 1', () => {
+  const dir = projectDir({});
+  const help = berth(dir, ['compose', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /\n  config +Parse, resolve and render compose file in canonical format\n/);
+  assert.match(help.stdout, /-f, --file stringArray/);
+  const bad = berth(dir, ['compose', 'nope']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^unknown berth command: "compose nope"/);
+});

@@ -26,12 +26,15 @@ const SUBCOMMANDS: ReadonlyArray<{ name: string; description: string; load: () =
   { name: 'version', description: 'Show the Docker Compose version information', load: async () => (await import('./compose-version.js')).subcommand },
 ];
 
-function groupHelp(prog: string): string {
-  const width = Math.max(...SUBCOMMANDS.map((s) => s.name.length)) + 4;
-  return `${renderHelp({ path: `${prog} compose`, usage: '[OPTIONS] COMMAND', description: 'Define and run multi-container applications with Docker', flags: COMPOSE_FLAGS }, { width: 80 }).trimEnd()}
+const width = Math.max(...SUBCOMMANDS.map((s) => s.name.length)) + 4;
+/** The description `--help` shows, with the subcommands (help output has no other place for them). */
+const DESCRIPTION = `Define and run multi-container applications with Docker
 
 Commands:
-${SUBCOMMANDS.map((s) => `  ${s.name.padEnd(width)}${s.description}`).join('\n')}
+${SUBCOMMANDS.map((s) => `  ${s.name.padEnd(width)}${s.description}`).join('\n')}`;
+
+function groupHelp(prog: string): string {
+  return `${renderHelp({ path: `${prog} compose`, usage: '[OPTIONS] COMMAND', description: DESCRIPTION, flags: COMPOSE_FLAGS }, { width: 80 }).trimEnd()}
 
 Run '${prog} compose COMMAND --help' for more information on a command.
 `;
@@ -58,7 +61,7 @@ function loaderFor(ctx: CliContext, shared: ParsedFlags): () => ComposeProject {
 export const command: Command = {
   path: 'compose',
   usage: '[OPTIONS] COMMAND',
-  description: 'Define and run multi-container applications',
+  description: DESCRIPTION,
   flags: COMPOSE_FLAGS,
   interspersed: false,
   args: { kind: 'min', n: 0 },
@@ -70,7 +73,7 @@ export const command: Command = {
     }
     const entry = SUBCOMMANDS.find((s) => s.name === name);
     if (entry === undefined) {
-      ctx.err(`unknown ${ctx.prog} command: "compose ${name}"\n`);
+      ctx.err(`unknown ${ctx.prog} command: "compose ${name}"\n\nRun '${ctx.prog} compose --help' for more information\n`);
       return 1;
     }
     const sub = await entry.load();
