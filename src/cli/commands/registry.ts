@@ -133,6 +133,7 @@ const TOP: readonly Entry[] = [
   { name: 'build', description: 'Build an image from a Dockerfile', load: () => load(import('./image-build.js')) },
   { name: 'commit', description: "Create a new image from a container's changes", load: () => load(import('./container-commit.js')) },
   { name: 'diff', description: "Inspect changes to files or directories on a container's filesystem", load: () => load(import('./container-diff.js')) },
+  { name: 'compose', description: 'Define and run multi-container applications', load: () => load(import('./compose.js')) },
 ];
 
 export type Found =
