@@ -58,14 +58,19 @@ interface Figures {
   pullMs: number;
 }
 
-/** Pushes to a new, empty registry each run and pulls it back after removing every local copy. */
-async function measure(cli: string, env: NodeJS.ProcessEnv, label: string): Promise<Figures> {
+/**
+ * Each run loads the image from its archive (plain-tar layers, as after a build or import, so
+ * the push compresses them), pushes it to a new, empty registry, removes every local copy and
+ * pulls it back.
+ */
+async function measure(cli: string, env: NodeJS.ProcessEnv, label: string, archive: string): Promise<Figures> {
   const pushes: number[] = [];
   const pulls: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const reg = await RegistryServer.start();
     try {
       const ref = `${reg.host}/bench-${label}/big:1`;
+      await run(cli, ['load', '-i', archive], env);
       await run(cli, ['tag', 'bench/big:1', ref], env);
       pushes.push(await timed(cli, ['push', '-q', ref], env));
       // Drop every local copy so the pull fetches and unpacks all layers.
@@ -74,8 +79,7 @@ async function measure(cli: string, env: NodeJS.ProcessEnv, label: string): Prom
       const images = await exec(cli, ['images', '-q'], { env });
       if (images.stdout.trim() !== '') throw new Error(`images left before the pull: ${images.stdout}`);
       pulls.push(await timed(cli, ['pull', '-q', ref], env));
-      await run(cli, ['tag', ref, 'bench/big:1'], env);
-      await run(cli, ['rmi', ref], env);
+      await run(cli, ['rmi', '-f', (await exec(cli, ['image', 'inspect', '-f', '{{.Id}}', ref], { env })).stdout.trim()], env);
     } finally {
       await reg.stop();
     }
@@ -94,21 +98,18 @@ async function main(): Promise<void> {
     const { file, bytes } = await makeArchive(d.root);
     console.log(`image: 5 layers, ${(bytes / 1e6).toFixed(0)} MB uncompressed; a new local registry per run; median of ${RUNS}`);
     const berthEnv = { ...process.env, BERTH_HOST: d.host };
-    await run('bin/berth', ['load', '-i', file], berthEnv);
-    const b = await measure('bin/berth', berthEnv, 'berth');
+    const b = await measure('bin/berth', berthEnv, 'berth', file);
     console.log('berth (berth CLI)');
     console.log(`  push: ${(b.pushMs / 1000).toFixed(2)} s`);
     console.log(`  pull: ${(b.pullMs / 1000).toFixed(2)} s`);
-    const viaDocker = await measure(DOCKER, { ...process.env, DOCKER_HOST: d.host, DOCKER_CONFIG: path.join(d.root, 'docker-config') }, 'berth-docker-cli');
+    const viaDocker = await measure(DOCKER, { ...process.env, DOCKER_HOST: d.host, DOCKER_CONFIG: path.join(d.root, 'docker-config') }, 'berth-docker-cli', file);
     console.log('berth (docker CLI)');
     console.log(`  push: ${(viaDocker.pushMs / 1000).toFixed(2)} s`);
     console.log(`  pull: ${(viaDocker.pullMs / 1000).toFixed(2)} s`);
     const other = process.env['DOCKER_HOST'];
     if (other !== undefined && other !== '' && other !== d.host) {
       const env = { ...process.env, DOCKER_HOST: other };
-      await run(DOCKER, ['load', '-i', file], env);
-      const o = await measure(DOCKER, env, 'other');
-      await exec(DOCKER, ['rmi', 'bench/big:1'], { env });
+      const o = await measure(DOCKER, env, 'other', file);
       console.log(`other daemon at ${other} (docker CLI)`);
       console.log(`  push: ${(o.pushMs / 1000).toFixed(2)} s   ratio berth/other: ${(b.pushMs / o.pushMs).toFixed(2)}`);
       console.log(`  pull: ${(o.pullMs / 1000).toFixed(2)} s   ratio berth/other: ${(b.pullMs / o.pullMs).toFixed(2)}`);

@@ -19,6 +19,18 @@ step "berth ps"; $berth ps
 step "berth logs -f demo-ticker"; $berth logs -f demo-ticker
 step "berth ps -a --filter name=demo-ticker"; $berth ps -a --filter name=demo-ticker
 step "berth rm demo-ticker"; $berth rm demo-ticker
+demo_dir=$(mktemp -d)
+trap 'rm -rf "$demo_dir"' EXIT
+printf 'FROM busybox\nRUN echo "built by berth" > /greeting\nHEALTHCHECK --interval=1s CMD test -f /greeting\nCMD ["sh", "-c", "cat /greeting; sleep 30"]\n' > "$demo_dir/Dockerfile"
+step "berth build -t demo-app (Dockerfile: FROM busybox, RUN, HEALTHCHECK, CMD)"
+$berth build -q -t demo-app "$demo_dir"
+$berth rm -f demo-app >/dev/null 2>&1 || true
+step "berth run -d --name demo-app --restart on-failure -m 64m demo-app"
+$berth run -d --name demo-app --restart on-failure -m 64m demo-app
+sleep 2
+step "berth exec demo-app cat /greeting"; $berth exec demo-app cat /greeting
+step "berth ps --filter name=demo-app"; $berth ps --filter name=demo-app
+step "berth rm -f demo-app"; $berth rm -f demo-app
 step "berth run --rm debian:bookworm cat /etc/debian_version"
 $berth run --rm debian:bookworm cat /etc/debian_version
 printf '\nThe daemon keeps running (socket /run/berth/berth.sock). Try: bin/berth run --rm busybox uname -a\n'

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
 import { EngineError, errnoCode, invalidArgument } from '../engine-error.js';
@@ -20,6 +19,7 @@ import { parseDockerignore, removeIgnored } from './context/dockerignore.js';
 import { parseDockerfile } from './dockerfile/parser.js';
 import { planBuild, PREDEFINED_ARGS } from './stages.js';
 import { StageExecutor } from './stage-executor.js';
+import { gitCheckout, isGitUrl } from './git-checkout.js';
 import { OrderedProgress } from './ordered-progress.js';
 import type { BuildImages, BuildProgress } from './step-env.js';
 import type { StepRunner } from './step-runner.js';
@@ -32,10 +32,14 @@ export interface BuildOptions {
   readonly buildArgs: ReadonlyMap<string, string>;
   readonly target?: string;
   readonly noCache: boolean;
+  /** Stages (by name or index) built without the cache (BuildKit's --no-cache-filter). */
+  readonly noCacheFilter?: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   readonly networkMode: string;
   readonly extraHosts: readonly string[];
   readonly shmSize?: number;
+  /** A git repository or tar/Dockerfile URL to use as the context instead of the request body. */
+  readonly remote?: string;
   /** Build secrets by id (`RUN --mount=type=secret`). */
   readonly secrets?: ReadonlyMap<string, Buffer>;
 }
@@ -88,6 +92,10 @@ export class BuildService {
       }
       await fs.rm(dir, { recursive: true, force: true });
     }
+    // writable layers of COPY steps and --from mounts that a crash left behind
+    for (const key of this.d.snapshots.activeKeys()) {
+      if (key.startsWith('build-')) await this.d.snapshots.remove(key);
+    }
   }
 
   async build(context: Readable, opts: BuildOptions, progress: BuildProgress, signal: AbortSignal): Promise<BuildReport> {
@@ -104,7 +112,9 @@ export class BuildService {
     try {
       const secrets = await writeSecrets(secretsDir, opts.secrets ?? new Map());
       const dockerfileName = opts.dockerfile === '' ? 'Dockerfile' : opts.dockerfile;
-      const text = await this.receiveContext(context, workDir, contextDir, dockerfileName);
+      const text = opts.remote !== undefined && opts.remote !== ''
+        ? await this.remoteContext(opts.remote, workDir, contextDir, dockerfileName, ac.signal)
+        : await this.receiveContext(context, workDir, contextDir, dockerfileName);
       const df = parseDockerfile(text);
       const ignore = await readIgnoreFile(contextDir, dockerfileName);
       if (ignore !== undefined) await removeIgnored(contextDir, parseDockerignore(ignore), new Set([dockerfileName.replace(/^\.\//, '')]));
@@ -138,7 +148,9 @@ export class BuildService {
         const progress = ordered.for(stage.index);
         const run = (async () => {
           for (const dep of stage.deps) await results.get(dep);
-          const executor = new StageExecutor({ ...this.d, images: this.d.images, cacheMountDir: (id) => this.cacheMountDir(id) }, params, progress, lookup);
+          const uncached = (opts.noCacheFilter ?? []).some((f) => f.toLowerCase() === stage.name || f === String(stage.index));
+          const executor = new StageExecutor({ ...this.d, images: this.d.images, cacheMountDir: (id) => this.cacheMountDir(id) },
+            uncached ? { ...params, noCache: true } : params, progress, lookup);
           const first = offsets.get(stage.index) ?? 1;
           progress.step(first, total, stage.from.original);
           let base: BuildState;
@@ -215,31 +227,63 @@ export class BuildService {
     return path.join(this.d.root, 'cache-mounts', sha256Digest(id).slice(7, 31));
   }
 
+  /** A remote context: `git clone` of a repository URL (`#ref:subdir`), or a downloaded tar or Dockerfile. */
+  private async remoteContext(remote: string, workDir: string, contextDir: string, dockerfile: string, signal: AbortSignal): Promise<string> {
+    if (isGitUrl(remote)) {
+      await gitCheckout(remote, path.join(workDir, 'git'), contextDir, signal);
+      return this.readDockerfile(contextDir, dockerfile);
+    }
+    if (!/^https?:\/\//.test(remote)) throw invalidArgument(`unable to prepare context: unsupported remote context ${JSON.stringify(remote)}`);
+    let res: Response;
+    try {
+      res = await fetch(remote, { signal });
+    } catch (e: unknown) {
+      throw invalidArgument(`unable to prepare context: unable to download remote context ${remote}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`);
+    }
+    if (!res.ok || res.body === null) throw invalidArgument(`unable to prepare context: unable to download remote context ${remote}: ${res.status} ${res.statusText}`);
+    return this.receiveContext(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), workDir, contextDir, dockerfile);
+  }
+
   /**
    * Unpacks the context into `contextDir` and returns the Dockerfile's text. A
    * body that is not a tar is the Dockerfile itself (`docker build - < Dockerfile`).
    */
-  private async receiveContext(context: Readable, workDir: string, contextDir: string, dockerfile: string): Promise<string> {
-    const tarFile = path.join(workDir, 'context.tar');
-    await pipeline(await decompressed(context), createWriteStream(tarFile, { mode: 0o600 }));
-    const head = Buffer.alloc(512);
-    const fh = await fs.open(tarFile, 'r');
-    let headLen: number;
-    let size: number;
-    try {
-      ({ bytesRead: headLen } = await fh.read(head, 0, 512, 0));
-      size = (await fh.stat()).size;
-    } finally {
-      await fh.close();
+  private async receiveContext(context: Readable, _workDir: string, contextDir: string, dockerfile: string): Promise<string> {
+    // The first 512 bytes tell a tar from a Dockerfile; the rest streams on.
+    const input = (await decompressed(context))[Symbol.asyncIterator]();
+    const first: Buffer[] = [];
+    let have = 0;
+    let ended = false;
+    while (have < 512) {
+      const r = (await input.next()) as IteratorResult<Buffer>;
+      if (r.done === true) {
+        ended = true;
+        break;
+      }
+      first.push(r.value);
+      have += r.value.length;
     }
-    const isTar = size === 0 || (headLen === 512 && (head.subarray(257, 262).toString('latin1') === 'ustar' || head.every((b) => b === 0)));
+    const head = Buffer.concat(first);
+    const isTar = head.length === 0 || (head.length >= 512 && (head.subarray(257, 262).toString('latin1') === 'ustar' || head.subarray(0, 512).every((b) => b === 0)));
+    async function* rest(): AsyncGenerator<Buffer> {
+      yield head;
+      if (ended) return;
+      for (;;) {
+        const r = (await input.next()) as IteratorResult<Buffer>;
+        if (r.done === true) return;
+        yield r.value;
+      }
+    }
     if (!isTar) {
-      const text = await fs.readFile(tarFile, 'utf8');
-      await fs.rm(tarFile, { force: true });
-      return text;
+      const chunks: Buffer[] = [];
+      for await (const c of rest()) chunks.push(c);
+      return Buffer.concat(chunks).toString('utf8');
     }
-    await extractContext(createReadStream(tarFile), contextDir);
-    await fs.rm(tarFile, { force: true });
+    await extractContext(Readable.from(rest(), { objectMode: false }), contextDir);
+    return this.readDockerfile(contextDir, dockerfile);
+  }
+
+  private async readDockerfile(contextDir: string, dockerfile: string): Promise<string> {
     const file = await resolveInRoot(contextDir, path.posix.normalize(`/${dockerfile}`));
     try {
       return await fs.readFile(file, 'utf8');

@@ -6,8 +6,8 @@ import type { ContainerDefaults, ImageConfig } from '../images/image-config.js';
 import type { LayerRef } from '../images/image-store.js';
 import { applyChanges } from '../images/import-changes.js';
 import { chainIds } from '../snapshots/chain-id.js';
-import { commitLayer } from '../snapshots/layer-commit.js';
-import { isMountStub, layerDiff } from '../snapshots/layer-diff.js';
+import { commitUpperDir } from '../snapshots/layer-commit.js';
+import { isMountStub } from '../snapshots/layer-diff.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 
 export interface CommitOptions {
@@ -29,6 +29,8 @@ export interface CommitDeps {
   };
   readonly content: ContentStore;
   readonly snapshots: Snapshotter;
+  /** Keeps garbage collection off the new layer until the image holds it. */
+  readonly hold: (held: Set<Digest>) => () => void;
 }
 
 /**
@@ -44,7 +46,20 @@ export class CommitService {
     const image = this.d.images.find(rec.config.imageId);
     if (image === undefined) throw notFound(`No such image: ${rec.config.imageId}`);
     const parent = chainIds(image.config.rootfs.diff_ids).at(-1);
-    const layer = await commitLayer(layerDiff(this.d.snapshots.upperDir(rec.config.id), isMountStub), this.d.content, this.d.snapshots, parent);
+    const held = new Set<Digest>();
+    const release = this.d.hold(held);
+    try {
+      return await this.commitHeld(rec, image, parent, held, opts);
+    } finally {
+      release();
+    }
+  }
+
+  private async commitHeld(rec: ContainerRecord, image: { config: ImageConfig; layers: readonly LayerRef[] }, parent: Digest | undefined, held: Set<Digest>, opts: CommitOptions): Promise<Digest> {
+    const layer = await commitUpperDir(this.d.snapshots.upperDir(rec.config.id), this.d.content, this.d.snapshots, parent, isMountStub, (c, b) => {
+      held.add(c);
+      held.add(b);
+    });
     const c = rec.config;
     const defaults: ContainerDefaults = applyChanges({
       ...(image.config.config ?? {}),

@@ -10,19 +10,24 @@ type Containers = Pick<ContainerService, 'create' | 'start' | 'attach' | 'wait' 
 
 /** The starting states of running steps, offered to the container service as images. */
 export class TransientImages {
-  private readonly images = new Map<string, { defaults: ContainerDefaults; topChainId: Digest | undefined }>();
+  private readonly images = new Map<string, { defaults: ContainerDefaults; topChainId: Digest | undefined; users: number }>();
 
   get(id: string): { id: Digest; defaults: ContainerDefaults; topChainId: Digest | undefined } | undefined {
     const image = this.images.get(id);
-    return image === undefined ? undefined : { id: id as Digest, ...image };
+    return image === undefined ? undefined : { id: id as Digest, defaults: image.defaults, topChainId: image.topChainId };
   }
 
+  /** Offers a state; steps of concurrent builds may share one, so each add is matched by a delete. */
   add(id: Digest, defaults: ContainerDefaults, topChainId: Digest | undefined): void {
-    this.images.set(id, { defaults, topChainId });
+    const image = this.images.get(id);
+    this.images.set(id, { defaults, topChainId, users: (image?.users ?? 0) + 1 });
   }
 
   delete(id: Digest): void {
-    this.images.delete(id);
+    const image = this.images.get(id);
+    if (image === undefined) return;
+    if (image.users <= 1) this.images.delete(id);
+    else this.images.set(id, { ...image, users: image.users - 1 });
   }
 }
 
@@ -66,7 +71,7 @@ export class ContainerStepRunner implements StepRunner {
         env: spec.env,
         user: spec.user,
         workingDir: spec.workingDir,
-        host: { networkMode: spec.networkMode, extraHosts: spec.extraHosts, ...(spec.shmSize !== undefined && spec.shmSize > 0 ? { shmSize: spec.shmSize } : {}) },
+        host: { networkMode: spec.networkMode, extraHosts: spec.extraHosts, privileged: spec.privileged, ...(spec.shmSize !== undefined && spec.shmSize > 0 ? { shmSize: spec.shmSize } : {}) },
         mountRequests: spec.mounts,
       }));
       const cid = id;

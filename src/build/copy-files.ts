@@ -20,6 +20,8 @@ export interface CopyOptions {
   readonly chown?: CopyOwnership;
   /** --chmod: mode for every file and directory copied. */
   readonly mode?: number;
+  /** Keep the sources' owners (ADD of an archive) instead of root's. */
+  readonly keepOwners?: boolean;
 }
 
 const GLOB_CHARS = /[*?[]/;
@@ -147,7 +149,8 @@ export async function ensureDir(rootfs: string, p: string, opts: CopyOptions): P
       if (errnoCode(e) !== 'ENOENT') throw e;
     }
     if (st === undefined) {
-      await fs.mkdir(host, { mode: 0o755 });
+      // a symlink may lead to a place whose parents are missing too: all of them are inside rootfs
+      await fs.mkdir(host, { recursive: true, mode: 0o755 });
       await fs.chmod(host, opts.mode ?? 0o755);
       if (opts.chown !== undefined) await fs.chown(host, opts.chown.uid, opts.chown.gid);
     } else if (!st.isDirectory()) {
@@ -195,8 +198,8 @@ async function copyEntry(src: string, st: Stats, target: string, _rootfs: string
 }
 
 async function applyMeta(target: string, st: Stats, opts: CopyOptions, symlink: boolean): Promise<void> {
-  const uid = opts.chown?.uid ?? 0;
-  const gid = opts.chown?.gid ?? 0;
+  const uid = opts.chown?.uid ?? (opts.keepOwners === true ? st.uid : 0);
+  const gid = opts.chown?.gid ?? (opts.keepOwners === true ? st.gid : 0);
   if (symlink) {
     await fs.lchown(target, uid, gid);
     await fs.lutimes(target, st.atime, st.mtime).catch(() => undefined);

@@ -8,16 +8,16 @@ import { invalidArgument, EngineError } from '../engine-error.js';
 import { decompressed } from '../images/decompress.js';
 import { resolveInRoot } from '../rootfs/resolve-in-root.js';
 import { resolveUser } from '../rootfs/user-lookup.js';
-import { commitLayer, type CommittedLayer } from '../snapshots/layer-commit.js';
-import { layerDiff } from '../snapshots/layer-diff.js';
+import { commitUpperDir, type CommittedLayer } from '../snapshots/layer-commit.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { startTarExtract } from '../snapshots/tar-extract.js';
 import type { Instruction } from './dockerfile/ast.js';
 import { flagValue, flagValues } from './dockerfile/ast.js';
 import { heredocMarkers } from './dockerfile/logical-lines.js';
 import { cacheKey } from './build-cache.js';
+import { gitCheckout, isGitUrl } from './git-checkout.js';
 import { defaultsOf, topChainId, type BuildState } from './build-state.js';
-import { copyInto, ensureDir, hashSources, resolveSources, type CopyOptions, type CopySource } from './copy-files.js';
+import { copyInto, hashSources, resolveSources, type CopyOptions, type CopySource } from './copy-files.js';
 import { isExcluded, parseDockerignore } from './context/dockerignore.js';
 import type { Expander } from './expander.js';
 import type { BuildImages, BuildParams, StageLookup } from './step-env.js';
@@ -97,6 +97,13 @@ async function copyFrom(state: BuildState, ins: CopyInstruction, x: Expander, d:
         continue;
       }
       const src = ins.json ? raw : x.word(raw);
+      if (ins.kind === 'ADD' && isGitUrl(src)) {
+        const dir = path.join(d.workDir, `git-${randomBytes(6).toString('hex')}`);
+        cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+        await gitCheckout(src, `${dir}.clone`, dir, d.signal);
+        sources.push({ hostPath: dir, rel: src, unpack: false });
+        continue;
+      }
       if (ins.kind === 'ADD' && /^https?:\/\//.test(src)) {
         sources.push(await download(src, d.workDir, cleanups, flagValue(ins, 'checksum')));
         continue;
@@ -142,7 +149,7 @@ async function copyFrom(state: BuildState, ins: CopyInstruction, x: Expander, d:
             continue;
           }
           if (s.unpack) {
-            await unpackInto(rootfs, s.hostPath, dest, owner);
+            await unpackInto(rootfs, s.hostPath, dest, owner, d.workDir);
             continue;
           }
           if (st.isDirectory()) {
@@ -165,12 +172,18 @@ async function copyFrom(state: BuildState, ins: CopyInstruction, x: Expander, d:
 }
 
 /** Mounts a writable layer over `state`, lets `change` write into it, and commits what changed as a layer. */
-export async function writeLayer(state: BuildState, d: Pick<CopyStepDeps, 'snapshots' | 'content' | 'workDir' | 'held'>, change: (rootfs: string) => Promise<void>): Promise<CommittedLayer> {
+export async function writeLayer(state: BuildState, d: Pick<CopyStepDeps, 'snapshots' | 'content' | 'workDir' | 'held'>, change: (rootfs: string) => Promise<void>): Promise<CommittedLayer>;
+export async function writeLayer(state: BuildState, d: Pick<CopyStepDeps, 'snapshots' | 'content' | 'workDir' | 'held'>, change: (rootfs: string) => Promise<void>, unlessEmpty: true): Promise<CommittedLayer | undefined>;
+export async function writeLayer(state: BuildState, d: Pick<CopyStepDeps, 'snapshots' | 'content' | 'workDir' | 'held'>, change: (rootfs: string) => Promise<void>, unlessEmpty = false): Promise<CommittedLayer | undefined> {
   const mounted = await mountState(d.snapshots, state, d.workDir);
   try {
     await change(mounted.dir);
     await mounted.unmount();
-    const layer = await commitLayer(layerDiff(d.snapshots.upperDir(mounted.key)), d.content, d.snapshots, topChainId(state));
+    if (unlessEmpty && (await fs.readdir(d.snapshots.upperDir(mounted.key))).length === 0) return undefined;
+    const layer = await commitUpperDir(d.snapshots.upperDir(mounted.key), d.content, d.snapshots, topChainId(state), undefined, (c, b) => {
+      d.held.add(c);
+      d.held.add(b);
+    });
     d.held.add(layer.chainId);
     d.held.add(layer.digest);
     return layer;
@@ -208,11 +221,22 @@ async function isArchive(file: string): Promise<boolean> {
   }
 }
 
-async function unpackInto(rootfs: string, archive: string, dest: string, owner: CopyOptions): Promise<void> {
-  const dir = await ensureDir(rootfs, dest, owner);
-  const extract = startTarExtract(dir);
-  await pipeline(await decompressed(createReadStream(archive)), extract.input).catch(() => undefined);
-  await extract.done;
+/**
+ * ADD of a local archive: unpacked into an empty scratch directory first (GNU
+ * tar there cannot be led outside by the rootfs's own symlinks), then merged
+ * into `dest` with the scoped copier, keeping the archive's owners.
+ */
+async function unpackInto(rootfs: string, archive: string, dest: string, owner: CopyOptions, workDir: string): Promise<void> {
+  const tmp = path.join(workDir, `unpack-${randomBytes(6).toString('hex')}`);
+  await fs.mkdir(tmp, { mode: 0o700 });
+  try {
+    const extract = startTarExtract(tmp);
+    await pipeline(await decompressed(createReadStream(archive)), extract.input).catch(() => undefined);
+    await extract.done;
+    await copyInto(rootfs, tmp, dest, { ...owner, keepOwners: owner.chown === undefined });
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
 }
 
 async function download(url: string, workDir: string, cleanups: Array<() => Promise<void>>, checksum: string | undefined): Promise<ResolvedSource> {

@@ -5,8 +5,7 @@ import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
 import { invalidArgument, EngineError } from '../engine-error.js';
 import type { ImageConfig } from '../images/image-config.js';
-import { commitLayer, type CommittedLayer } from '../snapshots/layer-commit.js';
-import { layerDiff } from '../snapshots/layer-diff.js';
+import { commitUpperDir, type CommittedLayer } from '../snapshots/layer-commit.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import type { MountRequest } from '../containers/mounts.js';
 import type { Instruction } from './dockerfile/ast.js';
@@ -23,9 +22,15 @@ import type { BuildImages, BuildParams, BuildProgress, StageLookup } from './ste
 import { mountState } from './mount-state.js';
 import { resolveInRoot } from '../rootfs/resolve-in-root.js';
 import { hashSources } from './copy-files.js';
-import { PREDEFINED_ARGS } from './stages.js';
+import { PLATFORM_ARGS, PREDEFINED_ARGS } from './stages.js';
 import type { StepRunner } from './step-runner.js';
-import { copyStep } from './copy-step.js';
+import { copyStep, writeLayer } from './copy-step.js';
+import { ensureDir } from './copy-files.js';
+import { CacheMountSharing } from './cache-mount-sharing.js';
+
+/** One for the daemon: builds running at the same time share their cache mounts by its rules. */
+const cacheMountSharing = new CacheMountSharing();
+import { resolveUser } from '../rootfs/user-lookup.js';
 
 export interface ExecutorDeps {
   readonly images: BuildImages;
@@ -72,6 +77,12 @@ export class StageExecutor {
     if (image === undefined) {
       throw new EngineError('not-found', `pull access denied for ${stage.base.replace(/:.*$/, '')}, repository does not exist or may require 'docker login': No such image: ${withTag(stage.base)}`);
     }
+    if (stage.platform !== undefined && stage.platform !== '') {
+      const [os = 'linux', arch = ''] = stage.platform.toLowerCase().split('/');
+      if (os !== image.config.os || (arch !== '' && arch !== image.config.architecture)) {
+        throw new EngineError('not-found', `image with reference ${stage.base} was found but does not match the specified platform: wanted ${stage.platform}, actual: ${image.config.os}/${image.config.architecture}`);
+      }
+    }
     const config = structuredClone(image.config);
     const defaults = config.config ?? {};
     if (!(defaults.Env ?? []).some((e) => e.startsWith('PATH='))) config.config = { ...defaults, Env: [DEFAULT_PATH_ENV, ...(defaults.Env ?? [])] };
@@ -112,7 +123,7 @@ export class StageExecutor {
       for (const a of ins.args) {
         const given = this.params.buildArgs.get(a.name);
         if (given !== undefined) this.usedBuildArgs.add(a.name);
-        const value = given ?? (a.defaultValue !== undefined ? x.word(a.defaultValue) : this.params.globalArgs.get(a.name));
+        const value = given ?? (a.defaultValue !== undefined ? x.word(a.defaultValue) : this.params.globalArgs.get(a.name) ?? PLATFORM_ARGS.get(a.name));
         if (value !== undefined) this.args.set(a.name, value);
       }
       this.progress.info(` ---> ${short(stateId(state))}`);
@@ -122,6 +133,20 @@ export class StageExecutor {
       return this.cached(state, cacheKey(state.cacheKey, ins.original), async (key) => {
         const next = withConfig(state, key, (c) => c, `MAINTAINER ${ins.value}`, now);
         return { ...next, config: { ...next.config, author: x.word(ins.value) } };
+      });
+    }
+    if (ins.kind === 'WORKDIR') {
+      // The directory is made when missing (owned by the USER, as BuildKit does); a layer only then.
+      const defaults = applyMetadata(defaultsOf(state), ins, x, this.cmdSet);
+      const dir = defaults.WorkingDir ?? '/';
+      return this.cached(state, cacheKey(state.cacheKey, ins.kind, JSON.stringify(defaults)), async (key) => {
+        const layer = await writeLayer(state, { ...this.deps, ...this.params }, async (rootfs) => {
+          const user = defaults.User ?? '';
+          const owner = user === '' ? undefined : await resolveUser(rootfs, user).catch(() => undefined);
+          await ensureDir(rootfs, dir, owner === undefined ? {} : { chown: { uid: owner.uid, gid: owner.gid } });
+        }, true);
+        if (layer === undefined) return withConfig(state, key, () => defaults, ins.original, now);
+        return this.recordLayer({ ...state, config: { ...state.config, config: defaults } }, key, layer, ins.original);
       });
     }
     if (isMetadata(ins)) {
@@ -172,16 +197,17 @@ export class StageExecutor {
     const cmd = runCommand(ins, shellOf(defaults));
     const envNames = new Set(envMap(defaults.Env ?? []).keys());
     const argEnv = [...this.args].filter(([k]) => !envNames.has(k)).map(([k, v]) => `${k}=${v}`);
-    for (const [k, v] of this.params.buildArgs) {
-      if (PREDEFINED_ARGS.has(k) && !this.args.has(k)) argEnv.push(`${k}=${v}`);
-    }
+    // Proxy settings reach RUN without an ARG, and stay out of the history and the cache key (as in BuildKit).
+    const proxyEnv = [...this.params.buildArgs].filter(([k]) => PREDEFINED_ARGS.has(k) && !this.args.has(k) && !envNames.has(k)).map(([k, v]) => `${k}=${v}`);
+    const security = flagValue(ins, 'security') ?? 'sandbox';
+    if (security !== 'sandbox' && security !== 'insecure') throw invalidArgument(`unsupported security mode ${JSON.stringify(security)}`);
     const network = flagValue(ins, 'network') ?? 'default';
     if (!['default', 'none', 'host'].includes(network)) throw invalidArgument(`unsupported network mode ${JSON.stringify(network)}`);
     const mountSpecs = flagValues(ins, 'mount').map((m) => parseRunMount(this.expander(state, ins.line).word(m)));
     const mounts: MountRequest[] = [];
     const secretEnv: string[] = [];
     const cleanups: Array<() => Promise<void>> = [];
-    const keyParts: string[] = [state.cacheKey, 'RUN', JSON.stringify(cmd.argv), JSON.stringify(argEnv), network];
+    const keyParts: string[] = [state.cacheKey, 'RUN', JSON.stringify(cmd.argv), JSON.stringify(argEnv), network, security];
     for (const m of mountSpecs) {
       keyParts.push(JSON.stringify(m));
       if (m.type === 'cache') {
@@ -192,7 +218,9 @@ export class StageExecutor {
           await fs.chmod(dir, m.mode);
           await fs.chown(dir, m.uid, m.gid);
         }
-        mounts.push(bind(dir, m.target, m.readonly));
+        const held = await cacheMountSharing.acquire(dir, m.sharing);
+        cleanups.push(held.release);
+        mounts.push(bind(held.dir, m.target, m.readonly));
       } else if (m.type === 'tmpfs') {
         mounts.push({ type: 'tmpfs', destination: m.target, options: m.size !== undefined ? [`size=${m.size}`] : [] });
       } else if (m.type === 'bind') {
@@ -226,7 +254,7 @@ export class StageExecutor {
         const id = stateId(state);
         const layer = await this.deps.runner.run({
           imageId: id, defaults, topChainId: topChainId(state), argv: cmd.argv,
-          env: [...argEnv, ...secretEnv], user: defaults.User ?? '', workingDir: defaults.WorkingDir ?? '',
+          env: [...argEnv, ...proxyEnv, ...secretEnv], privileged: security === 'insecure', user: defaults.User ?? '', workingDir: defaults.WorkingDir ?? '',
           networkMode: network === 'default' ? (this.params.networkMode === '' || this.params.networkMode === 'default' ? 'bridge' : this.params.networkMode) : network,
           mounts, extraHosts: this.params.extraHosts, ...(this.params.shmSize !== undefined ? { shmSize: this.params.shmSize } : {}),
         }, {
@@ -234,7 +262,10 @@ export class StageExecutor {
           data: (stream, data) => this.progress.output(stream, data),
         }, this.params.signal, async (code, upper, containerId) => {
           if (code !== 0) throw new StepFailedError(`The command '${cmd.display}' returned a non-zero code: ${code}`, code);
-          const committed = await commitLayer(layerDiff(upper), this.deps.content, this.deps.snapshots, topChainId(state));
+          const committed = await commitUpperDir(upper, this.deps.content, this.deps.snapshots, topChainId(state), undefined, (c, b) => {
+            this.params.held.add(c);
+            this.params.held.add(b);
+          });
           this.params.held.add(committed.chainId);
           this.params.held.add(committed.digest);
           this.progress.info(`Removing intermediate container ${containerId.slice(0, 12)}`);

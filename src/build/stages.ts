@@ -7,6 +7,25 @@ import { invalidArgument } from '../engine-error.js';
 /** The proxy variables every build knows without an ARG (BuildKit's predefined args). */
 export const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
 
+function hostPlatform(): { os: string; arch: string; variant: string } {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
+  return { os: 'linux', arch, variant: arch === 'arm' ? 'v7' : '' };
+}
+
+/** BuildKit's automatic platform ARGs: in scope for FROM, and in a stage once declared with `ARG NAME`. */
+export const PLATFORM_ARGS: ReadonlyMap<string, string> = (() => {
+  const p = hostPlatform();
+  const platform = `${p.os}/${p.arch}${p.variant === '' ? '' : `/${p.variant}`}`;
+  const m = new Map<string, string>();
+  for (const prefix of ['TARGET', 'BUILD']) {
+    m.set(`${prefix}PLATFORM`, platform);
+    m.set(`${prefix}OS`, p.os);
+    m.set(`${prefix}ARCH`, p.arch);
+    m.set(`${prefix}VARIANT`, p.variant);
+  }
+  return m;
+})();
+
 export interface Stage {
   readonly index: number;
   /** Lowercased stage name from `AS name`. */
@@ -38,6 +57,8 @@ export interface BuildPlan {
 export function planBuild(df: Dockerfile, buildArgs: ReadonlyMap<string, string>, target?: string): BuildPlan {
   const escape = df.directives.escape;
   const globalArgs = new Map<string, string>();
+  // FROM sees the platform ARGs without a declaration
+  const fromEnv = (): Map<string, string> => new Map([...PLATFORM_ARGS, ...globalArgs]);
   const stages: Array<{ from: Extract<Instruction, { kind: 'FROM' }>; instructions: Instruction[] }> = [];
   for (const ins of df.instructions) {
     if (ins.kind === 'FROM') {
@@ -61,7 +82,7 @@ export function planBuild(df: Dockerfile, buildArgs: ReadonlyMap<string, string>
   const byName = new Map<string, number>();
   const built: Stage[] = [];
   stages.forEach((s, index) => {
-    const base = expand(s.from.image, globalArgs, escape, s.from.line);
+    const base = expand(s.from.image, fromEnv(), escape, s.from.line);
     if (base === '') throw new DockerfileParseError(s.from.line, `base name (${s.from.image}) should not be blank`);
     const baseStage = byName.get(base.toLowerCase());
     const deps = new Set<number>();
@@ -87,7 +108,7 @@ export function planBuild(df: Dockerfile, buildArgs: ReadonlyMap<string, string>
         }
       }
     }
-    const platform = s.from.platform === undefined ? undefined : expand(s.from.platform, globalArgs, escape, s.from.line);
+    const platform = s.from.platform === undefined ? undefined : expand(s.from.platform, fromEnv(), escape, s.from.line);
     built.push({ index, name: s.from.stageName, base, platform, from: s.from, instructions: s.instructions, deps: [...deps], baseStage });
     if (s.from.stageName !== undefined) {
       if (byName.has(s.from.stageName)) throw new DockerfileParseError(s.from.line, `duplicate stage name "${s.from.stageName}"`);

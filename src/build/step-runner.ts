@@ -14,6 +14,8 @@ export interface RunSpec {
   readonly workingDir: string;
   /** "bridge" (default), "none" or "host". */
   readonly networkMode: string;
+  /** RUN --security=insecure: all capabilities, no masked paths. */
+  readonly privileged: boolean;
   readonly mounts: readonly MountRequest[];
   readonly extraHosts: readonly string[];
   readonly shmSize?: number;

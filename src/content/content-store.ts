@@ -14,6 +14,11 @@ export interface ContentWriter {
   /** Verifies size and digest (when expected), then makes the blob visible. */
   commit(expected?: { digest?: Digest; size?: number }): Promise<BlobInfo>;
   abort(): Promise<void>;
+  /**
+   * The bytes written so far and those still to come: the stream ends once the blob is
+   * verified by `commit`, and fails if the write is aborted or the check fails.
+   */
+  follow(): Promise<Readable>;
 }
 
 /** Blobs addressed by digest. */

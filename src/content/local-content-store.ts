@@ -103,6 +103,10 @@ class LocalContentWriter implements ContentWriter {
   private readonly hash: Hash = createHash('sha256');
   private size = 0;
   private done = false;
+  /** Bytes on disk (followers read up to here). */
+  private flushed = 0;
+  private outcome: 'verified' | Error | undefined;
+  private readonly waiters = new Set<() => void>();
 
   constructor(
     private readonly store: LocalContentStore,
@@ -118,6 +122,63 @@ class LocalContentWriter implements ContentWriter {
       const { bytesWritten } = await this.fh.write(chunk, off, chunk.length - off);
       off += bytesWritten;
     }
+    this.flushed += chunk.length;
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  private settle(outcome: 'verified' | Error): void {
+    this.outcome ??= outcome;
+    this.notify();
+  }
+
+  async follow(): Promise<Readable> {
+    if (this.done) throw invalidArgument('the blob is no longer being written');
+    const fh = await fs.open(path.join(this.dir, 'data'), 'r');
+    let pos = 0;
+    const writer = this;
+    const next = (): Promise<void> => new Promise<void>((resolve) => {
+      const wake = (): void => {
+        writer.waiters.delete(wake);
+        resolve();
+      };
+      writer.waiters.add(wake);
+    });
+    return new Readable({
+      highWaterMark: 1024 * 1024,
+      read(): void {
+        void (async () => {
+          try {
+            for (;;) {
+              if (pos < writer.flushed) {
+                const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, writer.flushed - pos));
+                const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+                pos += bytesRead;
+                this.push(buf.subarray(0, bytesRead));
+                return;
+              }
+              if (writer.outcome === 'verified') {
+                this.push(null);
+                return;
+              }
+              if (writer.outcome instanceof Error) {
+                this.destroy(writer.outcome);
+                return;
+              }
+              await next();
+            }
+          } catch (e: unknown) {
+            this.destroy(e instanceof Error ? e : new Error(String(e)));
+          }
+        })();
+      },
+      destroy(err, cb): void {
+        fh.close().then(() => cb(err), () => cb(err));
+      },
+    });
   }
 
   written(): BlobInfo {
@@ -134,9 +195,11 @@ class LocalContentWriter implements ContentWriter {
       if (expected.digest !== undefined && expected.digest !== digest) {
         throw invalidArgument(`digest mismatch: got ${digest}, expected ${expected.digest}`);
       }
+      this.settle('verified');
       await this.fh.sync();
       await this.fh.close();
     } catch (e: unknown) {
+      this.settle(e instanceof Error ? e : new Error(String(e)));
       await this.fh.close().catch(() => undefined);
       await fs.rm(this.dir, { recursive: true, force: true });
       throw e;
@@ -146,6 +209,7 @@ class LocalContentWriter implements ContentWriter {
   }
 
   async abort(): Promise<void> {
+    this.settle(new Error('the blob write was aborted'));
     if (!this.done) {
       this.done = true;
       await this.fh.close().catch(() => undefined);

@@ -212,6 +212,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
     dataRoot: cfg.dataRoot,
     cgroupVersion: cgroups.layout === 'v2' ? '2' : '1',
     daemonId: createHash('sha256').update(`${os.hostname()}:${cfg.dataRoot}`).digest('hex').slice(0, 36),
+    registry: { insecureRegistries: cfg.registry.insecureRegistries, mirrors: cfg.registry.mirrors },
     counts: () => {
       const all = containerStore.all();
       const running = all.filter((r) => r.state.status === 'running' || r.state.status === 'restarting').length;
@@ -233,7 +234,7 @@ export async function startDaemon(cfg: DaemonConfig, log: (msg: string) => void)
   systemDfRoutes(router, { images, containers: containerService, volumes });
   statsRoutes(router, new StatsService({ resolve: (id) => containerService.resolve(id), layout: cgroups.layout, hostMemory: os.totalmem() }));
   buildRoutes(router, builder);
-  commitRoutes(router, new CommitService({ containers: containerService, images: imageRecords, content, snapshots }), containerService);
+  commitRoutes(router, new CommitService({ containers: containerService, images: imageRecords, content, snapshots, hold: (held) => buildCache.hold(held) }), containerService);
 
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();

@@ -47,7 +47,7 @@ export async function decompressed(source: Readable): Promise<Readable> {
     case 'none':
       return whole;
     case 'gzip':
-      return whole.pipe(createGunzip());
+      return whole.pipe(createGunzip({ chunkSize: 256 * 1024 }));
     default:
       return throughCommand(whole, kind === 'bzip2' ? 'bzip2' : kind === 'xz' ? 'xz' : 'zstd', ['-d', '-c']);
   }

@@ -10,7 +10,6 @@ import { familiarName, familiarString, type ImageReference } from '../reference/
 import { chainIds } from '../snapshots/chain-id.js';
 import type { Snapshotter } from '../snapshots/snapshotter.js';
 import { unpackBlob, unpackStream } from './layer-unpack.js';
-import { PassThrough } from 'node:stream';
 import { parseImageConfig, type ImageConfig } from './image-config.js';
 import type { LayerRef } from './image-store.js';
 import type { Platform } from './platform.js';
@@ -116,6 +115,7 @@ async function pullFrom(deps: PullerDeps, repo: RepositoryClient, ref: ImageRefe
   for (const c of chains) deps.pendingChains.add(c);
   const layers = manifest.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType }));
   let downloaded = false;
+  const inner = new AbortController();
   try {
     // Which layers are already unpacked: those (and all below them) are done.
     let have = 0;
@@ -128,35 +128,48 @@ async function pullFrom(deps: PullerDeps, repo: RepositoryClient, ref: ImageRefe
     for (let i = have + CONCURRENT_DOWNLOADS; i < manifest.layers.length; i++) {
       progress({ id: shortId(layerAt(manifest, i).digest), status: 'Waiting', layer: true });
     }
-    // A layer whose parent is unpacked when its download starts is unpacked while it downloads.
-    const inner = new AbortController();
+    // Each layer unpacks as soon as the one below it is in, following its download as the
+    // bytes land (the stream ends only once the blob's digest is verified).
     const innerSignal = signal === undefined ? inner.signal : AbortSignal.any([signal, inner.signal]);
-    const unpacked: boolean[] = [];
-    const done: Array<Promise<void>> = [];
+    const writers: Array<Promise<ContentWriter | undefined>> = [];
+    const downloads: Array<Promise<void>> = [];
+    for (let i = have; i < manifest.layers.length; i++) {
+      let announce: (w: ContentWriter | undefined) => void = () => undefined;
+      writers[i] = new Promise((resolve) => { announce = resolve; });
+      const job = limit(() => downloadLayer(deps.content, repo, layerAt(manifest, i), progress, innerSignal, announce));
+      job.then(() => announce(undefined), () => {
+        announce(undefined);
+        inner.abort();
+      });
+      downloads[i] = job;
+    }
     for (let i = have; i < manifest.layers.length; i++) {
       const desc = layerAt(manifest, i);
       const parent = i === 0 ? undefined : chains[i - 1];
-      const below = done[i - have - 1];
-      const job = (async () => {
-        const how = await limit(async () => {
-          if ((i === have || unpacked[i - 1] === true) && await liveLayer(deps, repo, desc, diffIds[i] as Digest, parent, progress, innerSignal)) return 'unpacked';
-          await downloadLayer(deps.content, repo, desc, progress, innerSignal);
-          return 'downloaded';
-        });
-        downloaded = true;
-        if (how === 'downloaded') {
-          await below;
-          await unpackLayer(deps, desc, diffIds[i] as Digest, parent, progress, innerSignal);
+      const download = downloads[i] as Promise<void>;
+      const writer = await writers[i];
+      const followed = writer === undefined ? undefined : await writer.follow().catch(() => undefined);
+      let unpacked = false;
+      if (followed !== undefined) {
+        try {
+          await unpackStream(deps.snapshots, followed, desc.digest, diffIds[i] as Digest, parent, innerSignal);
+          unpacked = true;
+        } catch (e: unknown) {
+          await download; // a failed download explains the failure best
+          if (e instanceof EngineError && e.kind === 'invalid-argument') throw e;
         }
-        unpacked[i] = true;
-      })();
-      job.catch(() => inner.abort());
-      done.push(job);
+      }
+      await download;
+      downloaded = true;
+      if (unpacked) {
+        progress({ id: shortId(desc.digest), status: 'Extracting', layer: true, current: desc.size, total: desc.size });
+        progress({ id: shortId(desc.digest), status: 'Pull complete', layer: true });
+      } else {
+        await unpackLayer(deps, desc, diffIds[i] as Digest, parent, progress, innerSignal);
+      }
     }
-    const results = await Promise.allSettled(done);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
   } catch (e: unknown) {
+    inner.abort(); // the other downloads stop too
     for (const c of chains) deps.pendingChains.delete(c);
     throw e;
   }
@@ -214,8 +227,9 @@ async function fetchSmallBlob(content: ContentStore, repo: RepositoryClient, des
   return content.read(desc.digest);
 }
 
-async function fetchIntoStore(content: ContentStore, repo: RepositoryClient, desc: Descriptor, onBytes: (n: number) => void, signal?: AbortSignal): Promise<void> {
+async function fetchIntoStore(content: ContentStore, repo: RepositoryClient, desc: Descriptor, onBytes: (n: number) => void, signal?: AbortSignal, onWriter?: (w: ContentWriter) => void): Promise<void> {
   let writer: ContentWriter = await content.writer();
+  onWriter?.(writer);
   const out = batched((b) => writer.write(b));
   try {
     await repo.fetchBlob(desc.digest, desc.size, {
@@ -262,70 +276,12 @@ function batched(write: (b: Buffer) => Promise<void>): { write(c: Buffer): Promi
   };
 }
 
-class NotLive extends Error {}
-
-/**
- * Downloads a layer and unpacks it at the same time (its parent must be unpacked). The
- * snapshot is committed only after both the blob digest and the diffID check out. False
- * when the layer must go the slow way (blob already stored, or a download that restarted).
- */
-async function liveLayer(deps: PullerDeps, repo: RepositoryClient, desc: Descriptor, diffId: Digest, parent: Digest | undefined, progress: ProgressSink, signal: AbortSignal): Promise<boolean> {
-  if ((await deps.content.info(desc.digest)) !== undefined) return false;
-  const id = shortId(desc.digest);
-  const tap = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
-  const unpack = unpackStream(deps.snapshots, tap, desc.digest, diffId, parent, signal);
-  // An unpack that fails stops the download too, with its own error.
-  let unpackError: unknown;
-  tap.on('error', () => undefined);
-  unpack.catch((e: unknown) => {
-    unpackError = e;
-    tap.destroy();
-  });
-  const writer = await deps.content.writer();
-  const out = batched((b) => writer.write(b));
-  const t = throttledBytes((n) => progress({ id, status: 'Downloading', layer: true, current: n, total: desc.size }));
-  try {
-    await repo.fetchBlob(desc.digest, desc.size, {
-      write: async (chunk) => {
-        if (unpackError !== undefined) throw unpackError;
-        await out.write(chunk);
-        if (!tap.write(chunk)) await new Promise<void>((resolve) => {
-          const go = (): void => { tap.off('drain', go); tap.off('close', go); resolve(); };
-          tap.on('drain', go);
-          tap.on('close', go);
-        });
-      },
-      reset: () => Promise.reject(new NotLive()),
-    }, (n) => t.update(n), signal);
-    await out.flush();
-    await writer.commit({ digest: desc.digest, size: desc.size });
-  } catch (e: unknown) {
-    out.drop();
-    await writer.abort();
-    tap.destroy(e instanceof Error ? e : new Error(String(e)));
-    await unpack.catch(() => undefined);
-    if (e instanceof NotLive) return false;
-    if (e instanceof EngineError && e.kind === 'invalid-argument' && /digest mismatch|unexpected blob size/.test(e.message)) {
-      throw invalidArgument(`failed to verify layer ${desc.digest}: ${e.message}`);
-    }
-    throw e;
-  }
-  t.flush();
-  progress({ id, status: 'Verifying Checksum', layer: true });
-  progress({ id, status: 'Download complete', layer: true });
-  tap.end();
-  await unpack;
-  progress({ id, status: 'Extracting', layer: true, current: desc.size, total: desc.size });
-  progress({ id, status: 'Pull complete', layer: true });
-  return true;
-}
-
-async function downloadLayer(content: ContentStore, repo: RepositoryClient, desc: Descriptor, progress: ProgressSink, signal?: AbortSignal): Promise<void> {
+async function downloadLayer(content: ContentStore, repo: RepositoryClient, desc: Descriptor, progress: ProgressSink, signal: AbortSignal | undefined, onWriter: (w: ContentWriter) => void): Promise<void> {
   const id = shortId(desc.digest);
   const have = await content.info(desc.digest);
   if (have === undefined || have.size !== desc.size) {
     const t = throttledBytes((n) => progress({ id, status: 'Downloading', layer: true, current: n, total: desc.size }));
-    await fetchIntoStore(content, repo, desc, (n) => t.update(n), signal);
+    await fetchIntoStore(content, repo, desc, (n) => t.update(n), signal, onWriter);
     t.flush();
     progress({ id, status: 'Verifying Checksum', layer: true });
   }

@@ -178,14 +178,26 @@ export class ImageService {
     });
     progress({ status: `The push refers to repository [${repoName}]` });
     for (const { tag: t, image } of images) {
-      const mountFrom = [...new Set(this.store.refsOf(image.record.id).map((r) => parseReference(r))
+      // Any image on this registry (pulled from or pushed to it) that has the blob can lend it.
+      const mountFrom = (digest: Digest): string[] => [...new Set(this.store.all()
+        .filter((i) => i.record.layers.some((l) => l.digest === digest) || (i.record.pushLayers ?? []).some((l) => l.digest === digest))
+        .flatMap((i) => this.store.refsOf(i.record.id).map((r) => parseReference(r)))
         .filter((r) => r.domain === base.domain && r.path !== base.path).map((r) => r.path))];
-      const result = await pushImage({ registry, content: this.content }, { ...base, tag: t }, { image, tag: t, mountFrom }, opts.auth, progress, opts.signal);
+      const compressedOf = (plain: Digest): LayerRef | undefined => {
+        for (const i of this.store.all()) {
+          const at = i.record.layers.findIndex((l) => l.digest === plain);
+          const c = at >= 0 ? i.record.pushLayers?.[at] : undefined;
+          if (c !== undefined) return c;
+        }
+        return undefined;
+      };
+      const result = await pushImage({ registry, content: this.content }, { ...base, tag: t }, { image, tag: t, mountFrom, compressedOf }, opts.auth, progress, opts.signal);
       await this.lock.run(async () => {
         const current = this.store.get(image.record.id);
         if (current === undefined) return;
-        if (current.record.manifest?.digest !== result.manifest.digest) {
-          await this.store.add({ ...current.record, manifest: result.manifest }, current.config, current.configSize);
+        const plainLayers = current.record.layers.some((l, i) => result.pushLayers[i]?.digest !== l.digest);
+        if (current.record.manifest?.digest !== result.manifest.digest || (plainLayers && current.record.pushLayers === undefined)) {
+          await this.store.add({ ...current.record, manifest: result.manifest, ...(plainLayers ? { pushLayers: result.pushLayers } : {}) }, current.config, current.configSize);
         }
         const digestKey = refKey({ domain: base.domain, path: base.path, digest: result.digest });
         if (this.store.resolveRef(digestKey) !== image.record.id) await this.store.setRef(digestKey, image.record.id);
@@ -210,9 +222,12 @@ export class ImageService {
         }
         return e;
       };
+      // An image ID (or a prefix of one) saves the image without tags; anything else is a reference.
+      const hex = /^(?:sha256:)?([a-f0-9]{12,64})$/.exec(n)?.[1];
+      const isId = hex !== undefined && this.find(n)?.record.id.startsWith(`sha256:${hex}`) === true;
       let ref: ImageReference | undefined;
       try {
-        ref = /^(?:sha256:)?[a-f0-9]{12,64}$/.test(n) && this.find(n)?.record.id.includes(n.replace(/^sha256:/, '')) === true ? undefined : parseReference(n);
+        ref = isId ? undefined : parseReference(n);
       } catch {
         ref = undefined;
       }
@@ -266,7 +281,13 @@ export class ImageService {
           if (this.store.get(blob.digest) === undefined) {
             await this.store.add({ id: blob.digest, layers: spec.layers, addedAt: new Date().toISOString() }, config, blob.size);
           }
-          for (const t of tags) await this.store.setRef(refKey(t), blob.digest);
+          for (const t of tags) {
+            const previous = this.store.resolveRef(refKey(t));
+            if (previous !== undefined && previous !== blob.digest) {
+              progress({ status: '', stream: `The image ${familiarString(t)} already exists, renaming the old one with ID ${previous} to empty string\n` });
+            }
+            await this.store.setRef(refKey(t), blob.digest);
+          }
           this.logEvent('load', blob.digest, blob.digest);
         });
         if (tags.length === 0) progress({ status: '', stream: `Loaded image ID: ${blob.digest}\n` });
@@ -487,7 +508,7 @@ export class ImageService {
 
   /** Blobs that images use: configs and layers. */
   imageBlobs(): Set<Digest> {
-    return new Set(this.store.all().flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]));
+    return new Set(this.store.all().flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest), ...(i.record.pushLayers ?? []).map((l) => l.digest)]));
   }
 
   async remove(nameOrId: string, opts: { force?: boolean; noPrune?: boolean } = {}): Promise<RemoveReportItem[]> {
@@ -602,7 +623,7 @@ export class ImageService {
     const others = this.store.all().filter((i) => i.record.id !== id);
     const retained = this.retainer();
     const keepChains = new Set([...others.flatMap((i) => chainIds(i.config.rootfs.diff_ids)), ...this.snapshots.chainsInUse(), ...retained.chains]);
-    const keepBlobs = new Set([...others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest)]), ...retained.blobs]);
+    const keepBlobs = new Set([...others.flatMap((i) => [i.record.id, ...i.record.layers.map((l) => l.digest), ...(i.record.pushLayers ?? []).map((l) => l.digest)]), ...retained.blobs]);
     await this.store.delete(id);
     const report: RemoveReportItem[] = [{ deleted: id }];
     for (const c of chainIds(image.config.rootfs.diff_ids).reverse()) {
@@ -611,7 +632,7 @@ export class ImageService {
       report.push({ deleted: c });
     }
     const manifest = image.record.manifest?.digest;
-    for (const d of [id, ...image.record.layers.map((l) => l.digest), ...(manifest !== undefined && !others.some((i) => i.record.manifest?.digest === manifest) ? [manifest] : [])]) {
+    for (const d of [id, ...image.record.layers.map((l) => l.digest), ...(image.record.pushLayers ?? []).map((l) => l.digest), ...(manifest !== undefined && !others.some((i) => i.record.manifest?.digest === manifest) ? [manifest] : [])]) {
       if (!keepBlobs.has(d)) await this.content.delete(d);
     }
     this.logEvent('delete', id, id);

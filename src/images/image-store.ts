@@ -20,6 +20,8 @@ export interface ImageRecord {
   readonly lastTagTime?: string;
   /** The manifest the image was pulled or pushed with (its blob is in the content store). */
   readonly manifest?: { readonly digest: Digest; readonly mediaType: string };
+  /** gzip-compressed copies of plain-tar layers, made for pushes (the manifest names these). */
+  readonly pushLayers?: readonly LayerRef[];
 }
 
 export interface Image {
@@ -141,6 +143,15 @@ function parseRecord(v: unknown): ImageRecord | undefined {
   }
   let rec: ImageRecord = { id, layers, addedAt: r['addedAt'] };
   if (typeof r['lastTagTime'] === 'string') rec = { ...rec, lastTagTime: r['lastTagTime'] };
+  if (Array.isArray(r['pushLayers'])) {
+    const pl: LayerRef[] = [];
+    for (const l of r['pushLayers'] as unknown[]) {
+      const lr = (typeof l === 'object' && l !== null ? l : {}) as Record<string, unknown>;
+      const digest = lr['digest'];
+      if (typeof digest === 'string' && isDigest(digest) && typeof lr['size'] === 'number' && typeof lr['mediaType'] === 'string') pl.push({ digest, size: lr['size'], mediaType: lr['mediaType'] });
+    }
+    if (pl.length === layers.length) rec = { ...rec, pushLayers: pl };
+  }
   const m = r['manifest'];
   if (typeof m === 'object' && m !== null) {
     const md = (m as Record<string, unknown>)['digest'];

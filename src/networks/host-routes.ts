@@ -31,3 +31,23 @@ function countBits(n: number): number {
   for (let v = n; v > 0; v = Math.floor(v / 2)) c += v % 2;
   return c;
 }
+
+/** The first IPv4 address (with its prefix) of a network device, if it exists and has one. */
+export async function deviceAddress(name: string): Promise<string | undefined> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile('ip', ['-j', '-4', 'addr', 'show', 'dev', name], (e, stdout) => {
+      if (e !== null) {
+        resolve(undefined);
+        return;
+      }
+      try {
+        const links = JSON.parse(stdout) as Array<{ addr_info?: Array<{ local?: string; prefixlen?: number }> }>;
+        const a = links[0]?.addr_info?.[0];
+        resolve(a?.local !== undefined && a.prefixlen !== undefined ? `${a.local}/${a.prefixlen}` : undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}

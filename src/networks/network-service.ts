@@ -3,7 +3,7 @@ import { conflict, EngineError, invalidArgument, notFound } from '../engine-erro
 import type { EventBus } from '../events/event-bus.js';
 import { contains, firstHost, formatCidr, formatIpv4, isWithin, overlaps, parseCidr, parseIpv4, type Ipv4Cidr } from './cidr.js';
 import type { BridgeEndpointState, CniBridgeDriver } from './cni/bridge-driver.js';
-import { hostRoutes } from './host-routes.js';
+import { deviceAddress, hostRoutes } from './host-routes.js';
 import type { NetnsManager } from './netns.js';
 import { setUpBridgeRules, tearDownBridgeRules, type BridgeRules } from './network-firewall.js';
 import type { Endpoint, IpamConfig, NetworkAttachment, NetworkRecord, PortBinding } from './network.js';
@@ -81,7 +81,10 @@ export class NetworkService {
     if (byName('host') === undefined) await this.store.save(this.record('host', 'host', [], { predefined: true }));
     if (byName('none') === undefined) await this.store.save(this.record('none', 'null', [], { predefined: true }));
     const bridge = byName('bridge');
-    const wanted = this.cfg.bip === undefined ? undefined : bipIpam(this.cfg.bip);
+    // As Docker: without --bip, a bridge device that is already there keeps its address.
+    const existingAddress = this.cfg.bip === undefined ? await deviceAddress(this.cfg.bridgeName) : undefined;
+    const bip = this.cfg.bip ?? existingAddress;
+    const wanted = bip === undefined ? undefined : bipIpam(bip);
     if (bridge === undefined || (wanted !== undefined && bridge.ipam[0]?.subnet !== wanted.subnet) || bridge.bridgeName !== this.cfg.bridgeName) {
       if (bridge !== undefined) await this.store.delete(bridge.id);
       const ipam = wanted ?? await this.freeSubnet([]);

@@ -207,6 +207,7 @@ export class RegistrySession {
     const body = opts.body?.();
     if (Buffer.isBuffer(body)) headers['Content-Length'] = String(body.length);
     else if (body === undefined && (method === 'PUT' || method === 'POST' || method === 'PATCH') && headers['Content-Length'] === undefined) headers['Content-Length'] = '0';
+    if (headers['Content-Length'] !== undefined) delete headers['Transfer-Encoding'];
     return new Promise<IncomingMessage>((resolve, reject) => {
       const req = (isHttps ? https : http).request(url, {
         method, headers,

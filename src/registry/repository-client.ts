@@ -206,6 +206,31 @@ export class RepositoryClient {
     await this.checkBlobCreated(res, src.digest);
   }
 
+  /**
+   * Streams a blob whose digest is known only at its end (a layer compressed on the fly, as
+   * Docker pushes) in one PATCH, then closes the upload with the digest `finish` gives.
+   * `body` is called once.
+   */
+  async uploadStream(location: string, body: () => Readable, finish: () => Promise<Digest>, signal?: AbortSignal): Promise<Digest> {
+    const sig = signal !== undefined ? { signal } : {};
+    let made = false;
+    const res = await this.session.send('PATCH', this.session.url(location).toString(), {
+      scopes: this.scopes, ...sig,
+      headers: { 'Content-Type': 'application/octet-stream', 'Transfer-Encoding': 'chunked' },
+      body: () => {
+        if (made) throw new EngineError('unavailable', 'the upload was interrupted');
+        made = true;
+        return body();
+      },
+    });
+    const text = await drain(res);
+    if (res.statusCode !== 202 || typeof res.headers.location !== 'string') throw registryError(res.statusCode ?? 500, text, this.session.endpoint.host);
+    const digest = await finish();
+    const put = await this.session.send('PUT', withDigest(this.session.url(res.headers.location), digest), { scopes: this.scopes, ...sig });
+    await this.checkBlobCreated(put, digest);
+    return digest;
+  }
+
   private async checkBlobCreated(res: IncomingMessage, digest: Digest): Promise<void> {
     const body = await drain(res);
     if (res.statusCode !== 201) throw registryError(res.statusCode ?? 500, body, this.session.endpoint.host);

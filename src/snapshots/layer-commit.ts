@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
+import type { Stats } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { layerDiff, type LayerStats } from './layer-diff.js';
+import { chainId } from './chain-id.js';
 import type { ContentStore } from '../content/content-store.js';
 import type { Digest } from '../content/digest.js';
 import type { Snapshotter } from './snapshotter.js';
@@ -24,7 +27,10 @@ export interface CommittedLayer {
  * (diffID, chain ID), in one pass. On failure neither the blob nor the
  * snapshot is left behind.
  */
-export async function commitLayer(tar: AsyncIterable<Buffer>, content: ContentStore, snapshots: Snapshotter, parent: Digest | undefined): Promise<CommittedLayer> {
+/** Told the chain ID and blob digest of a layer before it becomes visible, so that garbage collection can be kept off it. */
+export type RetainLayer = (chainId: Digest, digest: Digest) => void;
+
+export async function commitLayer(tar: AsyncIterable<Buffer>, content: ContentStore, snapshots: Snapshotter, parent: Digest | undefined, contentSize?: () => number, retain?: RetainLayer): Promise<CommittedLayer> {
   const writer = await content.writer();
   const apply = await snapshots.applyLayer(parent);
   const gzip = createGzip();
@@ -47,9 +53,10 @@ export async function commitLayer(tar: AsyncIterable<Buffer>, content: ContentSt
     gzip.end();
     await compressed;
     const diffId: Digest = `sha256:${hash.digest('hex')}`;
-    const { chainId } = await apply.finish(diffId, size);
+    retain?.(chainId(parent, diffId), writer.written().digest);
+    const { chainId: committed } = await apply.finish(diffId, contentSize?.() ?? size);
     const blob = await writer.commit();
-    return { diffId, digest: blob.digest, size: blob.size, mediaType: GZIP_LAYER_MEDIA_TYPE, chainId };
+    return { diffId, digest: blob.digest, size: blob.size, mediaType: GZIP_LAYER_MEDIA_TYPE, chainId: committed };
   } catch (e: unknown) {
     gzip.destroy();
     await writer.abort();
@@ -65,4 +72,13 @@ async function drained(w: Writable): Promise<void> {
   const ac = new AbortController();
   await Promise.race([once(w, 'drain', { signal: ac.signal }), once(w, 'close', { signal: ac.signal })]).catch(() => undefined);
   ac.abort();
+}
+
+/**
+ * The changes in an overlay upper dir committed as a layer over `parent`, its
+ * size (as `docker history` shows it) being the bytes of the files it holds.
+ */
+export function commitUpperDir(upperDir: string, content: ContentStore, snapshots: Snapshotter, parent: Digest | undefined, skip?: (rel: string, st: Stats) => boolean, retain?: RetainLayer): Promise<CommittedLayer> {
+  const stats: LayerStats = { contentBytes: 0 };
+  return commitLayer(layerDiff(upperDir, skip, stats), content, snapshots, parent, () => stats.contentBytes, retain);
 }

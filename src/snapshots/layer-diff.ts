@@ -22,16 +22,21 @@ export type Xattrs = Map<string, Map<string, Buffer>>;
  * followed by `.wh..wh..opq`. Entries come in sorted order, so the same
  * directory gives the same tar. `skip` leaves entries out (mount stubs).
  */
-export async function* layerDiff(upperDir: string, skip?: (rel: string, st: Stats) => boolean): AsyncGenerator<Buffer> {
+export async function* layerDiff(upperDir: string, skip?: (rel: string, st: Stats) => boolean, stats?: LayerStats): AsyncGenerator<Buffer> {
   const xattrs = await readXattrs(upperDir);
   const links = new Map<string, string>();
-  yield* walk(upperDir, '', xattrs, links, skip ?? (() => false));
+  yield* walk(upperDir, '', xattrs, links, skip ?? (() => false), stats ?? { contentBytes: 0 });
   yield TAR_END;
 }
 
 type Skip = (rel: string, st: Stats) => boolean;
 
-async function* walk(root: string, rel: string, xattrs: Xattrs, links: Map<string, string>, skip: Skip): AsyncGenerator<Buffer> {
+/** What a layer holds: the bytes of its files (Docker's layer size), counted while the tar is made. */
+export interface LayerStats {
+  contentBytes: number;
+}
+
+async function* walk(root: string, rel: string, xattrs: Xattrs, links: Map<string, string>, skip: Skip, stats: LayerStats): AsyncGenerator<Buffer> {
   const names = (await fs.readdir(path.join(root, rel))).sort();
   for (const name of names) {
     const childRel = rel === '' ? name : `${rel}/${name}`;
@@ -50,7 +55,7 @@ async function* walk(root: string, rel: string, xattrs: Xattrs, links: Map<strin
       if (own.get(OPAQUE_XATTR)?.toString() === 'y') {
         yield tarHeader({ name: `${childRel}/${OPAQUE_WHITEOUT}`, type: 'file', mode: 0, uid: 0, gid: 0, size: 0, mtime: st.mtime });
       }
-      yield* walk(root, childRel, xattrs, links, skip);
+      yield* walk(root, childRel, xattrs, links, skip, stats);
       continue;
     }
     if (st.isFile()) {
@@ -63,12 +68,15 @@ async function* walk(root: string, rel: string, xattrs: Xattrs, links: Map<strin
         }
         links.set(key, childRel);
       }
+      stats.contentBytes += st.size;
       yield tarHeader({ ...base, name: childRel, type: 'file', size: st.size });
       yield* fileContent(full, st);
       continue;
     }
     if (st.isSymbolicLink()) {
-      yield tarHeader({ ...base, name: childRel, type: 'symlink', linkname: await fs.readlink(full) });
+      const target = await fs.readlink(full);
+      stats.contentBytes += Buffer.byteLength(target);
+      yield tarHeader({ ...base, name: childRel, type: 'symlink', linkname: target });
       continue;
     }
     if (st.isCharacterDevice() || st.isBlockDevice()) {

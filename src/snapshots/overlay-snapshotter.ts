@@ -195,22 +195,33 @@ export class OverlaySnapshotter implements Snapshotter {
   }
 }
 
-/** Sum of the sizes of the regular files and symlinks under `dir`. */
+/**
+ * Sum of the sizes of the regular files and symlinks under `dir`. Walks with
+ * lstat and never follows a symlink: a layer may hold one to `/` (Node 20's
+ * recursive readdir follows them, out of the snapshot into the host).
+ */
 export async function directorySize(dir: string): Promise<number> {
   let total = 0;
-  let entries: string[];
-  try {
-    entries = await fs.readdir(dir, { recursive: true });
-  } catch (e: unknown) {
-    if (errnoCode(e) === 'ENOENT') return 0;
-    throw e;
-  }
-  for (const rel of entries) {
+  const pending = [dir];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    let entries;
     try {
-      const st = await fs.lstat(path.join(dir, rel));
-      if (st.isFile() || st.isSymbolicLink()) total += st.size;
-    } catch {
-      // vanished while walking
+      entries = await fs.readdir(next, { withFileTypes: true });
+    } catch (e: unknown) {
+      if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') continue;
+      throw e;
+    }
+    for (const entry of entries) {
+      const p = path.join(next, entry.name);
+      if (entry.isDirectory()) {
+        pending.push(p);
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        try {
+          total += (await fs.lstat(p)).size;
+        } catch {
+          // vanished while walking
+        }
+      }
     }
   }
   return total;

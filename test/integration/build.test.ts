@@ -6,9 +6,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { exec, TestDaemon, type RunResult } from './harness.js';
+import { BERTH, exec, TestDaemon, type RunResult } from './harness.js';
 
 const LEGACY = { DOCKER_BUILDKIT: '0' };
 
@@ -87,7 +88,12 @@ describe('image builder', () => {
     assert.deepEqual(c['Labels'], { 'org.example.app': 'demo app', version: '1' });
     assert.deepEqual(c['OnBuild'], ['RUN echo triggered']);
     assert.deepEqual(c['Healthcheck'], { Test: ['CMD-SHELL', 'wget -q -O- localhost:8080 || exit 1'], Interval: 30_000_000_000, Timeout: 3_000_000_000, Retries: 2 });
-    assert.equal(img.RootFS.Layers.length, 3, 'busybox, COPY and RUN make layers; the rest is config');
+    assert.equal(img.RootFS.Layers.length, 4, 'busybox, WORKDIR (made /srv/app), COPY and RUN make layers; the rest is config');
+    // WORKDIR makes its directory even when nothing uses it, owned by the USER; an existing one adds no layer
+    const wd = await ctx({ 'Dockerfile': 'FROM busybox\nUSER 1000:1000\nWORKDIR /data/app\nWORKDIR /tmp\n' });
+    assert.equal((await build(wd, ['-t', 'workdir'])).code, 0);
+    assert.equal((await d.docker(['run', '--rm', 'workdir', 'stat', '-c', '%u:%g', '/data/app'])).stdout, '1000:1000\n');
+    assert.equal((await inspect('workdir')).RootFS.Layers.length, 2);
     const history = (await d.docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}\t{{.Size}}', 'demo:1.0'])).stdout.split('\n');
     assert.match(history[0] ?? '', /^CMD \["world"\]\t0B$/);
     assert.ok(history.some((h) => /^RUN \/bin\/sh -c chmod \+x app.sh .* # buildkit\t/.test(h)), history.join('\n'));
@@ -121,6 +127,11 @@ describe('image builder', () => {
     assert.equal((await d.docker(['run', '--rm', 'cached'])).stdout, 'two\n');
     const nocache = await build(dir, ['--no-cache', '-t', 'cached']);
     assert.equal(nocache.stdout.includes('Using cache'), false);
+    const staged = await ctx({ 'Dockerfile': 'FROM busybox AS base\nRUN echo base > /b\nFROM base AS app\nRUN echo app > /a\n' });
+    assert.equal((await d.berth(['build', '-q', staged])).code, 0);
+    const filtered = await d.berth(['build', '--progress=plain', '--no-cache-filter', 'app', staged]);
+    assert.match(filtered.stderr, /RUN echo base > \/b\n#\d+ CACHED/);
+    assert.match(filtered.stderr, /RUN echo app > \/a\n#\d+ DONE/);
   });
 
   it('the step cache survives a daemon restart', async () => {
@@ -131,6 +142,30 @@ describe('image builder', () => {
     const again = await build(dir, ['-t', 'restart']);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /RUN echo restart-proof > \/r.txt\n ---> Using cache\n/);
+  });
+
+  it('a daemon killed in the middle of a build leaves no scratch files, mounts or writable layers once restarted', async () => {
+    const dir = await ctx({ 'Dockerfile': 'FROM busybox AS other\nRUN echo x > /x\nFROM busybox\nRUN --mount=type=bind,from=other,target=/m sleep 20\n' });
+    const building = build(dir, ['-t', 'interrupted']);
+    const tmp = path.join(d.dataRoot, 'build', 'tmp');
+    for (let i = 0; i < 100; i++) {
+      const running = (await d.docker(['ps', '-q'])).stdout.trim();
+      if (running !== '') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal((await fs.readdir(tmp)).length, 1, 'a build is running');
+    await d.stopDaemon('SIGKILL');
+    assert.notEqual((await building).code, 0);
+    await d.launch();
+    assert.deepEqual(await fs.readdir(tmp), []);
+    const mounts = await fs.readFile('/proc/self/mountinfo', 'utf8');
+    assert.doesNotMatch(mounts, new RegExp(tmp.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
+    const snapshots = path.join(d.dataRoot, 'snapshots');
+    for (const n of await fs.readdir(snapshots)) {
+      const rec = await fs.readFile(path.join(snapshots, n, 'snapshot.json'), 'utf8').catch(() => '{}');
+      assert.doesNotMatch(rec, /"key":\s*"build-/, `snapshot ${n} is a leftover build layer`);
+    }
+    await d.docker(['rm', '-f', ...(await d.docker(['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
   });
 
   it('a failing RUN stops the build with its output and exit code, and tags nothing', async () => {
@@ -228,6 +263,27 @@ describe('image builder', () => {
     assert.ok(!((await inspect('args')).Config['Env'] as string[]).some((e) => e.startsWith('MODE=')), 'ARG values do not stay in the image');
   });
 
+  it('RUN --network=none, platform ARGs, FROM --platform', async () => {
+    const dir = await ctx({
+      'Dockerfile': [
+        'FROM --platform=$BUILDPLATFORM busybox',
+        'ARG TARGETARCH',
+        'ARG TARGETPLATFORM',
+        'RUN echo "arch=$TARGETARCH platform=$TARGETPLATFORM"',
+        'RUN --network=none ip -o link | grep -c -v "lo:" || true',
+      ].join('\n'),
+    });
+    const r = await build(dir, ['-t', 'netsec']);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+    assert.match(r.stdout, new RegExp(`arch=${arch} platform=linux/${arch}\n`));
+    assert.match(r.stdout, /ip -o link .*\n ---> Running in \w+\n0\n/);
+    const wrong = await ctx({ 'Dockerfile': `FROM --platform=linux/${arch === 'arm64' ? 'amd64' : 'arm64'} busybox\nRUN true\n` });
+    const w = await build(wrong, []);
+    assert.notEqual(w.code, 0);
+    assert.match(w.stderr, /does not match the specified platform/);
+  });
+
   it('COPY and ADD: globs, directories, --chown/--chmod, heredocs, local tar archives unpacked', async () => {
     const dir = await ctx({
       'Dockerfile': [
@@ -253,9 +309,16 @@ describe('image builder', () => {
     const bundle = path.join(dir, 'stage');
     await fs.mkdir(path.join(bundle, 'bundled'), { recursive: true });
     await fs.writeFile(path.join(bundle, 'bundled', 'inside.txt'), 'from the archive\n');
+    // the archive's owners are kept, and its symlink to / does not lead outside the image
+    const owned = path.join(bundle, 'bundled', 'owned.txt');
+    await fs.writeFile(owned, 'o');
+    await fs.chown(owned, 4242, 4343);
+    await fs.symlink('/', path.join(bundle, 'bundled', 'root'));
     assert.equal((await exec('tar', ['-C', bundle, '-cf', path.join(dir, 'bundle.tar'), 'bundled'])).code, 0);
     const r = await build(dir, ['-t', 'copies']);
     assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal((await d.docker(['run', '--rm', 'copies', 'stat', '-c', '%u:%g', '/opt/bundled/owned.txt'])).stdout, '4242:4343\n');
+    assert.equal((await d.docker(['run', '--rm', 'copies', 'readlink', '/opt/bundled/root'])).stdout, '/\n');
     assert.match(r.stdout, /a.conf b.conf \necho main\necho util\n1000:1000 640\nwelcome to -x\nfrom the archive\n/);
   });
 
@@ -290,6 +353,11 @@ describe('image builder', () => {
     assert.equal(q.stderr, '');
     const stdin = await d.berth(['build', '-q', '-'], { input: 'FROM busybox\nLABEL from=stdin\n' });
     assert.equal(stdin.code, 0, stdin.stderr);
+    // on a terminal: the live view, redrawn in place, ending FINISHED
+    const tty = await exec('script', ['-qec', `${BERTH} build -t viatty ${dir}`, '/dev/null'], { env: { ...process.env, BERTH_HOST: d.host, COLUMNS: '100' } });
+    assert.equal(tty.code, 0, tty.stdout);
+    assert.match(tty.stdout, /\[\+\] Building \d+\.\ds \(2\/2\) FINISHED/);
+    assert.match(tty.stdout, / => CACHED \[2\/2\] RUN echo from-berth/);
   });
 
   it('a hostile context never writes outside, and COPY through a symlink stays inside the context', async () => {
@@ -344,6 +412,46 @@ describe('image builder', () => {
     const fail = await d.berth(['build', required]);
     assert.notEqual(fail.code, 0);
     assert.match(fail.stderr, /secret nope: not found/);
+  });
+
+  it('remote contexts: a tar URL (docker CLI) and a git repository over HTTP with #ref:subdir (berth CLI); ADD of a git repository and a URL', async () => {
+    const site = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-remote-'));
+    dirs.push(site);
+    const src = await ctx({ 'Dockerfile': 'FROM busybox\nCOPY hello.txt /\nCMD ["cat", "/hello.txt"]\n', 'hello.txt': 'from a tar URL\n' });
+    assert.equal((await exec('tar', ['-C', src, '-czf', path.join(site, 'ctx.tar.gz'), '.'])).code, 0);
+    const repo = path.join(site, 'work');
+    await fs.mkdir(path.join(repo, 'app'), { recursive: true });
+    await fs.writeFile(path.join(repo, 'app', 'Dockerfile'), 'FROM busybox\nCOPY msg /\nCMD ["cat", "/msg"]\n');
+    await fs.writeFile(path.join(repo, 'app', 'msg'), 'from git\n');
+    const git = (args: string[]): Promise<RunResult> => exec('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args]);
+    assert.equal((await git(['-C', repo, 'init', '-q', '-b', 'release'])).code, 0);
+    assert.equal((await git(['-C', repo, 'add', '.'])).code, 0);
+    assert.equal((await git(['-C', repo, 'commit', '-q', '-m', 'app'])).code, 0);
+    assert.equal((await git(['clone', '-q', '--bare', repo, path.join(site, 'repo.git')])).code, 0);
+    assert.equal((await git(['-C', path.join(site, 'repo.git'), 'update-server-info'])).code, 0);
+    const server = http.createServer((req, res) => {
+      const file = path.join(site, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+      fs.readFile(file).then((data) => res.end(data), () => { res.statusCode = 404; res.end(); });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const t = await d.docker(['build', '-t', 'fromurl', `http://127.0.0.1:${port}/ctx.tar.gz`], { env: LEGACY });
+      assert.equal(t.code, 0, t.stderr + t.stdout);
+      assert.equal((await d.docker(['run', '--rm', 'fromurl'])).stdout, 'from a tar URL\n');
+      const g = await d.berth(['build', '-t', 'fromgit', `http://127.0.0.1:${port}/repo.git#release:app`]);
+      assert.equal(g.code, 0, g.stderr);
+      assert.equal((await d.docker(['run', '--rm', 'fromgit'])).stdout, 'from git\n');
+      const add = await ctx({ 'Dockerfile': `FROM busybox\nADD http://127.0.0.1:${port}/repo.git#release:app /src/\nADD http://127.0.0.1:${port}/work/app/msg /dl/\n` });
+      const a = await build(add, ['-t', 'addgit']);
+      assert.equal(a.code, 0, a.stderr + a.stdout);
+      assert.equal((await d.docker(['run', '--rm', 'addgit', 'sh', '-c', 'ls /src; cat /src/msg; stat -c %a /dl/msg'])).stdout, 'Dockerfile\nmsg\nfrom git\n600\n');
+      const missing = await d.docker(['build', `http://127.0.0.1:${port}/nope.tar`], { env: LEGACY });
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr, /unable to download remote context .*404/);
+    } finally {
+      server.close();
+    }
   });
 
   it('builder prune drops the cache', async () => {

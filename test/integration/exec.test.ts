@@ -15,7 +15,6 @@ describe('exec and top', () => {
     await d.docker(['run', '-d', '--name', 'box', 'busybox', 'sleep', '1000']);
   });
   after(async () => {
-    await exec('tmux', ['kill-server']);
     await d?.cleanup();
   });
 
@@ -63,9 +62,7 @@ describe('exec and top', () => {
         await t.type('echo $TERM; stty size', 'Enter');
         await t.waitFor(/^xterm\n25 90$/m);
         await t.resize(70, 20);
-        await new Promise((r) => setTimeout(r, 500));
-        await t.type('stty size', 'Enter');
-        await t.waitFor(/^20 70$/m);
+        await t.typeUntil('stty size', /^20 70$/m);
         await t.type('sleep 100', 'Enter');
         await new Promise((r) => setTimeout(r, 500));
         await t.type('C-c');

@@ -10,7 +10,6 @@ describe('interactive containers', () => {
     assert.equal((await exec('tmux', ['-V'])).code, 0, 'tmux is installed by scripts/setup.sh for the tests');
   });
   after(async () => {
-    await exec('tmux', ['kill-server']);
     await d?.cleanup();
   });
 
@@ -24,9 +23,7 @@ describe('interactive containers', () => {
         await t.type('stty size', 'Enter');
         await t.waitFor(/^30 100$/m);
         await t.resize(80, 24);
-        await new Promise((r) => setTimeout(r, 500));
-        await t.type('stty size', 'Enter');
-        await t.waitFor(/^24 80$/m);
+        await t.typeUntil('stty size', /^24 80$/m);
         await t.type('sleep 100', 'Enter');
         await new Promise((r) => setTimeout(r, 500));
         const t0 = Date.now();

@@ -155,3 +155,31 @@ describe('networking', () => {
     await assert.rejects(httpGet('127.0.0.1', port));
   });
 });
+
+describe('a default bridge that is already there', () => {
+  const device = `bta${process.pid % 100000}`;
+  let d: TestDaemon | undefined;
+  after(async () => {
+    await d?.cleanup();
+    await exec('ip', ['link', 'del', device]);
+    // The daemon's rules for this bridge (the harness removes only those of its own bridge name).
+    for (const table of ['filter', 'nat']) {
+      for (const line of (await exec('iptables-save', ['-t', table])).stdout.split('\n')) {
+        if (!line.startsWith('-A ') || !line.includes(device)) continue;
+        const args = line.replace(/^-A /, '-D ').match(/(?:[^\s"]+|"[^"]*")+/g)?.map((a) => a.replace(/^"|"$/g, '')) ?? [];
+        await exec('iptables', ['-w', '-t', table, ...args]);
+      }
+    }
+  });
+
+  it('keeps its address when no --bip is given, as Docker does', async () => {
+    await exec('ip', ['link', 'add', 'name', device, 'type', 'bridge']);
+    const third = 100 + (process.pid % 100);
+    assert.equal((await exec('ip', ['addr', 'add', `10.250.${third}.1/24`, 'dev', device])).code, 0);
+    d = await TestDaemon.start({ daemonJson: { bridge: device, bip: undefined } });
+    const subnet = (await d.docker(['network', 'inspect', '-f', '{{(index .IPAM.Config 0).Subnet}}', 'bridge'])).stdout.trim();
+    assert.equal(subnet, `10.250.${third}.0/24`);
+    const ip = (await d.docker(['run', '--rm', 'busybox', 'sh', '-c', "ip -4 -o addr show eth0 | awk '{print $4}'"])).stdout.trim();
+    assert.match(ip, new RegExp(`^10\\.250\\.${third}\\.\\d+/24$`));
+  });
+});

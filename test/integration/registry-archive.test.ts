@@ -40,6 +40,13 @@ describe('save and load (Docker 25 archives and older ones)', () => {
     const tty = await d.berth(['save', 'busybox']);
     assert.equal(tty.code, 0, 'not a terminal: the archive goes to stdout');
     assert.ok(tty.stdout.length > 1_000_000);
+    const byId = path.join(d.root, 'by-id.tar');
+    assert.equal((await d.berth(['save', '-o', byId, busyboxId.slice(7, 19)])).code, 0);
+    const untagged = JSON.parse((await exec('tar', ['-xOf', byId, 'manifest.json'])).stdout) as Array<{ RepoTags: unknown }>;
+    assert.equal(untagged[0]?.RepoTags, null, 'saved by ID: no tags, as Docker does');
+    const missing = await d.berth(['save', '-o', byId, 'nosuch:1']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No such image: nosuch:1/);
   });
 
   it('load -i brings the image into another daemon with the same ID, and it runs', async () => {
@@ -87,6 +94,10 @@ describe('save and load (Docker 25 archives and older ones)', () => {
     assert.equal((await other.berth(['image', 'inspect', '-f', '{{.Id}}', 'legacy:1'])).stdout.trim(), `sha256:${sha256(config)}`);
     const run = await other.berth(['run', '--rm', 'legacy:1', 'echo', 'legacy']);
     assert.equal(run.stdout, 'legacy\n', run.stderr);
+    // Loading over a tag that names another image says so, as Docker does.
+    assert.equal((await other.berth(['tag', 'busybox', 'legacy:1'])).code, 0);
+    const again = await other.berth(['load', '-i', tar]);
+    assert.equal(again.stdout, `The image legacy:1 already exists, renaming the old one with ID ${busyboxId} to empty string\nLoaded image: legacy:1\n`);
   });
 
   it('import from a URL: the daemon downloads the tarball (berth and docker CLIs)', async () => {

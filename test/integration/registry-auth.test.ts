@@ -181,4 +181,11 @@ describe('registry: registry-mirrors', () => {
     const run = await fresh.berth(['run', '--rm', `${down}/mirrored/app:1`, 'echo', 'mirrored']);
     assert.equal(run.stdout, 'mirrored\n', run.stderr);
   });
+
+  it('info shows the mirrors and insecure registries as docker info does', async () => {
+    const info = await fresh.docker(['info']);
+    assert.equal(info.code, 0, info.stderr);
+    assert.match(info.stdout, new RegExp(` Registry Mirrors:\n  http://${mirror.host}/\n`));
+    assert.match(info.stdout, / Insecure Registries:\n  ::1\/128\n  127\.0\.0\.0\/8\n/);
+  });
 });

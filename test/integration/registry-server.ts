@@ -179,6 +179,29 @@ export class RegistryServer {
     return digest;
   }
 
+  /** The manifest stored under `reference`, parsed. */
+  async manifest(repo: string, reference: string): Promise<{ config: { digest: string }; layers: Array<{ digest: string; size: number; mediaType: string }> }> {
+    return new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: this.port, path: `/v2/${repo}/manifests/${reference}`, headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => { text += c.toString(); });
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(text) as { config: { digest: string }; layers: Array<{ digest: string; size: number; mediaType: string }> });
+          } catch (e: unknown) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        });
+      }).on('error', reject);
+    });
+  }
+
+  /** The file where the registry keeps a blob. */
+  blobFile(digest: string): string {
+    const hex = digest.replace(/^sha256:/, '');
+    return path.join(this.root, 'data/docker/registry/v2/blobs/sha256', hex.slice(0, 2), hex, 'data');
+  }
+
   /** PUTs a manifest or index document under a tag or digest; its digest. */
   async putManifest(repo: string, reference: string, mediaType: string, doc: unknown): Promise<{ digest: string; bytes: Buffer }> {
     const bytes = Buffer.from(JSON.stringify(doc));

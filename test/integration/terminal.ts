@@ -5,7 +5,9 @@ import { BERTH, DOCKER, exec, type TestDaemon } from './harness.js';
 export class Terminal {
   private constructor(readonly name: string) {}
 
-  static async open(name: string, command: string, size = { cols: 100, rows: 30 }): Promise<Terminal> {
+  static async open(label: string, command: string, size = { cols: 100, rows: 30 }): Promise<Terminal> {
+    // Unique per test process: several test runs may share the tmux server.
+    const name = `${label}-${process.pid}`;
     await exec('tmux', ['kill-session', '-t', name]);
     const r = await exec('tmux', ['new-session', '-d', '-s', name, '-x', String(size.cols), '-y', String(size.rows), `${command}; echo "[exit=$?]"; sleep 30`]);
     assert.equal(r.code, 0, r.stderr);
@@ -30,6 +32,21 @@ export class Terminal {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`terminal ${this.name} never showed ${String(re)}; it shows:\n${last}`);
+  }
+
+  /**
+   * Types `command` until the screen matches `re`: a resize reaches the
+   * container asynchronously, so a loaded machine may need a second try.
+   */
+  async typeUntil(command: string, re: RegExp, attempts = 10): Promise<string> {
+    for (let i = 1; ; i++) {
+      await this.type(command, 'Enter');
+      try {
+        return await this.waitFor(re, 2000);
+      } catch (e: unknown) {
+        if (i >= attempts) throw e;
+      }
+    }
   }
 
   async resize(cols: number, rows: number): Promise<void> {

@@ -16,7 +16,6 @@ export function buildRoutes(router: Router, svc: BuildBackend): void {
     .add('POST', '/build', async (ctx) => {
       if (ctx.query('version') === '2') throw invalidArgument('BuildKit sessions are not supported by berth: build with DOCKER_BUILDKIT=0 (the legacy builder API)');
       const remote = ctx.query('remote');
-      if (remote !== undefined && remote !== '') throw invalidArgument(`remote build contexts are not supported yet: ${remote}`);
       const buildArgs = new Map<string, string>();
       for (const [k, v] of Object.entries(jsonObject(ctx.query('buildargs'), 'buildargs'))) {
         if (typeof v === 'string') buildArgs.set(k, v);
@@ -24,6 +23,8 @@ export function buildRoutes(router: Router, svc: BuildBackend): void {
       const labels: Record<string, string> = {};
       for (const [k, v] of Object.entries(jsonObject(ctx.query('labels'), 'labels'))) if (typeof v === 'string') labels[k] = v;
       const quiet = ctx.bool('q');
+      const filter = ctx.query('nocachefilter');
+      const noCacheFilter = filter === undefined || filter === '' ? [] : jsonArray(filter, 'nocachefilter');
       const secrets = parseSecrets(ctx.req.headers['x-berth-build-secrets']);
       const tags = ctx.queryAll('t').filter((t) => t !== '');
       const target = ctx.query('target');
@@ -48,6 +49,8 @@ export function buildRoutes(router: Router, svc: BuildBackend): void {
           ...(target !== undefined && target !== '' ? { target } : {}),
           ...(shm !== undefined && shm > 0 ? { shmSize: shm } : {}),
           secrets,
+          noCacheFilter,
+          ...(remote !== undefined && remote !== '' ? { remote } : {}),
         }, {
           step: (n, total, text) => stream(`Step ${n}/${total} : ${text}\n`),
           info: (text) => stream(`${text}\n`),
@@ -82,6 +85,17 @@ function parseSecrets(header: string | string[] | undefined): Map<string, Buffer
     if (typeof v === 'string') out.set(id, Buffer.from(v, 'base64'));
   }
   return out;
+}
+
+function jsonArray(text: string, name: string): string[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw invalidArgument(`invalid ${name} parameter: ${text}`);
+  }
+  if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string')) throw invalidArgument(`invalid ${name} parameter: ${text}`);
+  return v;
 }
 
 function jsonObject(text: string | undefined, name: string): Record<string, unknown> {

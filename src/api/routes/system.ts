@@ -12,6 +12,8 @@ export interface SystemInfo {
   readonly dataRoot: string;
   readonly cgroupVersion: '1' | '2';
   readonly daemonId: string;
+  /** daemon.json insecure-registries (names and CIDRs) and registry-mirrors. */
+  readonly registry?: { readonly insecureRegistries: readonly string[]; readonly mirrors: readonly string[] };
   counts(): { containers: number; running: number; paused: number; stopped: number; images: number };
 }
 
@@ -21,6 +23,19 @@ function dockerArch(): string {
     case 'ia32': return '386';
     default: return process.arch;
   }
+}
+
+/** Docker's RegistryConfig: insecure CIDRs, one IndexConfig per named registry, mirrors with a trailing slash. */
+function registryConfigJson(reg: SystemInfo['registry']): Record<string, unknown> {
+  const insecure = reg?.insecureRegistries ?? [];
+  const mirrors = (reg?.mirrors ?? []).map((m) => (m.endsWith('/') ? m : `${m}/`));
+  const cidrs = insecure.filter((e) => /\/\d+$/.test(e));
+  const names = insecure.filter((e) => !/\/\d+$/.test(e));
+  const indexConfigs: Record<string, unknown> = {
+    'docker.io': { Name: 'docker.io', Mirrors: mirrors, Secure: true, Official: true },
+  };
+  for (const n of names) indexConfigs[n] = { Name: n, Mirrors: [], Secure: false, Official: false };
+  return { IndexConfigs: indexConfigs, InsecureRegistryCIDRs: [...cidrs, '::1/128', '127.0.0.0/8'], Mirrors: mirrors };
 }
 
 export function systemRoutes(router: Router, info: SystemInfo): void {
@@ -103,7 +118,7 @@ export function systemRoutes(router: Router, info: SystemInfo): void {
         OSType: 'linux',
         Architecture: os.machine(),
         IndexServerAddress: 'https://index.docker.io/v1/',
-        RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: ['::1/128', '127.0.0.0/8'], Mirrors: [] },
+        RegistryConfig: registryConfigJson(info.registry),
         NCPU: os.cpus().length,
         MemTotal: os.totalmem(),
         GenericResources: null,

@@ -70,6 +70,20 @@ test('extractContext() never writes through a symlink, even one pointing outside
   });
 });
 
+test('extractContext() never writes through a directory that a later member replaced with a symlink', async () => {
+  await withDir(async (root, ctx) => {
+    const outside = path.join(root, 'outside');
+    await fs.mkdir(outside);
+    await assert.rejects(extractContext(await tarOf([
+      { name: 'd/', type: 'directory' },
+      { name: 'd/a', body: 'x' },
+      { name: 'd', type: 'symlink', linkname: outside },
+      { name: 'd/pwned', body: 'x' },
+    ]), ctx), /goes through the symlink "d"/);
+    assert.deepEqual(await fs.readdir(outside), []);
+  });
+});
+
 test('extractContext() refuses hard links to paths outside the context', async () => {
   await withDir(async (_root, ctx) => {
     await assert.rejects(extractContext(await tarOf([{ name: 'h', type: 'link', linkname: '../../etc/passwd' }]), ctx), /leaves the context/);

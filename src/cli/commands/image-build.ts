@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ApiError } from '../../client/api-error.js';
 import { ExitError, type Command } from '../command.js';
 import { jsonMessages } from './image-json-stream.js';
@@ -60,6 +60,7 @@ export const command: Command = {
     { name: 'label', type: 'list', usage: 'Set metadata for an image' },
     { name: 'network', type: 'string', default: 'default', usage: 'Set the networking mode for the "RUN" instructions during build' },
     { name: 'no-cache', type: 'bool', usage: 'Do not use cache when building the image' },
+    { name: 'no-cache-filter', type: 'stringArray', usage: 'Do not cache specified stages' },
     { name: 'platform', type: 'string', usage: 'Set target platform for build' },
     { name: 'progress', type: 'string', default: 'auto', usage: 'Set type of progress output ("auto", "plain", "tty", "quiet")' },
     { name: 'pull', type: 'bool', usage: 'Always attempt to pull all referenced images' },
@@ -91,19 +92,26 @@ export const command: Command = {
     const client = await ctx.client();
     await client.apiVersion();
     // The context is packed last: nothing may wait between starting tar and sending its output.
-    const { body, dockerfile } = await contextBody(context, flags.getString('file'));
+    const remote = /^(https?|git):\/\//.test(context) || /^git@/.test(context) || /^github\.com\//.test(context) ? context : undefined;
+    const { body, dockerfile } = remote !== undefined
+      ? { body: Readable.from([]), dockerfile: flags.getString('file') || 'Dockerfile' }
+      : await contextBody(context, flags.getString('file'));
     const shm = flags.has('shm-size') ? flags.getInt('shm-size') : undefined;
     const query = {
       t: flags.getStrings('tag'), dockerfile, buildargs: JSON.stringify(buildArgs), labels: JSON.stringify(labels),
       target: flags.getString('target') || undefined, nocache: flags.getBool('no-cache') ? '1' : undefined,
       networkmode: flags.getString('network'), extrahosts: flags.getStrings('add-host').join(',') || undefined,
       shmsize: shm, q: quiet ? '1' : undefined, rm: '1', pull: flags.getBool('pull') ? '1' : undefined,
-      platform: flags.getString('platform') || undefined,
+      platform: flags.getString('platform') || undefined, remote,
+      nocachefilter: flags.getStrings('no-cache-filter').length > 0 ? JSON.stringify(flags.getStrings('no-cache-filter')) : undefined,
     };
     const headers: Record<string, string> = { 'Content-Type': 'application/x-tar' };
     if (Object.keys(secrets).length > 0) headers['X-Berth-Build-Secrets'] = JSON.stringify(secrets);
     const res = await client.request('POST', '/build', { query, stream: body, headers });
-    const view = new BuildProgressView((t) => ctx.err(t), quiet);
+    const mode = flags.getString('progress');
+    if (!['auto', 'plain', 'tty', 'quiet', 'rawjson'].includes(mode)) throw new ExitError(1, `ERROR: invalid progress mode ${mode}`);
+    const tty = mode === 'tty' || (mode === 'auto' && ctx.stderrIsTTY);
+    const view = new BuildProgressView((t) => ctx.err(t), quiet, tty, process.stderr.columns > 0 ? process.stderr.columns : 80);
     let id = '';
     try {
       for await (const m of jsonMessages(res)) {

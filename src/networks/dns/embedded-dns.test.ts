@@ -35,3 +35,14 @@ test('EmbeddedDns.answer() answers names case-insensitively, with no IPv6 for kn
 test('EmbeddedDns.answer() reports SERVFAIL for other names when no forwarder answers', async () => {
   assert.equal((await ask('example.org', 'A')).rcode, 'SERVFAIL');
 });
+
+test('EmbeddedDns.serve() fails, and does not hang, when its TCP port is taken on the address', async () => {
+  const net = await import('node:net');
+  const squatter = net.createServer();
+  await new Promise<void>((resolve) => squatter.listen(53, '127.0.0.77', () => resolve()));
+  try {
+    await assert.rejects(dns.serve('taken', '127.0.0.77'), /EADDRINUSE/);
+  } finally {
+    await new Promise((r) => squatter.close(r));
+  }
+});

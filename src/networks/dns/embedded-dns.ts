@@ -48,7 +48,19 @@ export class EmbeddedDns {
     });
     const tcp = net.createServer((sock) => this.serveTcp(networkId, sock));
     tcp.on('error', (e) => this.log(`dns tcp ${address}: ${e.message}`));
-    await new Promise<void>((resolve) => tcp.listen(53, address, () => resolve()));
+    try {
+      // A failed listen (the address taken by someone else) must fail the call, not leave it waiting.
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(53, address, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (e: unknown) {
+      udp.close();
+      throw e;
+    }
     this.servers.set(networkId, { udp, tcp });
   }
 
