@@ -77,4 +77,22 @@ describe('health checks', () => {
     assert.equal(conflict.code, 125);
     assert.match(conflict.stderr, /--no-healthcheck conflicts with --health-\* options/);
   });
+
+  it('health-gated startup: the app starts once the database reports healthy, and reaches it by name', async () => {
+    await d.docker(['network', 'create', 'gated']);
+    // The "database" needs a moment before it serves; its check says when.
+    await d.docker(['run', '-d', '--name', 'db', '--network', 'gated', '--health-cmd', 'wget -q -O- http://127.0.0.1/ready',
+      '--health-interval', '200ms', '--health-retries', '50', 'busybox', 'sh', '-c',
+      'mkdir -p /www; sleep 1.5; echo ready > /www/ready; httpd -f -p 80 -h /www']);
+    assert.notEqual((await health('db')).Status, 'healthy');
+    // What a start script does: wait for healthy, then start the app.
+    const events = d.docker(['events', '--filter', 'container=db', '--filter', 'event=health_status: healthy', '--format', '{{.Status}}',
+      '--until', String(Math.floor(Date.now() / 1000) + 6)], { timeoutMs: 20_000 });
+    await eventually(async () => (await health('db')).Status === 'healthy', 15_000, 'db healthy');
+    const app = await d.docker(['run', '--rm', '--network', 'gated', 'busybox', 'wget', '-q', '-O-', 'http://db/ready']);
+    assert.equal(app.stdout, 'ready\n', app.stderr);
+    assert.match((await events).stdout, /health_status: healthy/);
+    await d.docker(['rm', '-f', 'db']);
+    await d.docker(['network', 'rm', 'gated']);
+  });
 });
