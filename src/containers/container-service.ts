@@ -916,15 +916,20 @@ export class ContainerService {
     const paths = this.paths(rec.config.id);
     const oomKilled = await this.d.runtime.oomKilled(rec.config.id, paths.dir).catch(() => false);
     if (oomKilled) this.publish('oom', rec);
-    const [updated] = await Promise.all([
-      rec.config.host.autoRemove
-        ? Promise.resolve<ContainerRecord>({ ...rec, state: { ...rec.state, status: 'exited', pid: 0, exitCode, oomKilled, finishedAt: finishedAt.toISOString() } })
-        : this.save(rec, { status: 'exited', pid: 0, exitCode, oomKilled, finishedAt: finishedAt.toISOString(), network: undefined }),
-      this.d.runner.cleanup(rec.config.id, paths, rec.state.network, rec.config.host.mounts).catch(() => undefined),
-    ]);
     const startedAt = Date.parse(rec.state.startedAt ?? '');
     const execDuration = Number.isNaN(startedAt) ? 0 : Math.max(0, Math.floor((finishedAt.getTime() - startedAt) / 1000));
-    this.publish('die', updated, { exitCode: String(exitCode), execDuration: String(execDuration) });
+    // `die` goes out as soon as the record says so (no one sees `exited` before it), and before the
+    // network's `disconnect`, as in Docker.
+    const [updated] = await Promise.all([
+      (rec.config.host.autoRemove
+        ? Promise.resolve<ContainerRecord>({ ...rec, state: { ...rec.state, status: 'exited', pid: 0, exitCode, oomKilled, finishedAt: finishedAt.toISOString() } })
+        : this.save(rec, { status: 'exited', pid: 0, exitCode, oomKilled, finishedAt: finishedAt.toISOString(), network: undefined })
+      ).then((u) => {
+        this.publish('die', u, { exitCode: String(exitCode), execDuration: String(execDuration) });
+        return u;
+      }),
+      this.d.runner.cleanup(rec.config.id, paths, rec.state.network, rec.config.host.mounts).catch(() => undefined),
+    ]);
     this.publishVolumeEvents('unmount', updated);
     for (const h of this.stoppedHooks) h(rec.config.id);
     return updated;
