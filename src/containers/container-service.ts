@@ -1004,11 +1004,18 @@ export class ContainerService {
   private nextExitOrRemoval(id: string, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const finish = (): void => {
+        clearInterval(timer);
         this.exitListeners.get(id)?.delete(finish);
         this.removeListeners.get(id)?.delete(finish);
         signal.removeEventListener('abort', finish);
         resolve();
       };
+      // As nextExit: poll as well, so that a lost notification cannot leave a follower waiting for ever.
+      const timer = setInterval(() => {
+        const rec = this.d.store.get(id);
+        if (rec === undefined) finish();
+        else if (isRunningStatus(rec.state.status)) void this.handleExit(id).catch(() => undefined);
+      }, 500);
       addTo(this.exitListeners, id, finish);
       addTo(this.removeListeners, id, finish);
       signal.addEventListener('abort', finish);
