@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { RequestContext } from './request-context.js';
 import { DetachDetector } from './detach-keys.js';
@@ -38,12 +39,12 @@ export interface StdinTarget {
 }
 
 /**
- * Copies the client's input to `open()`'s pipe once `ready` resolves (input that
+ * Copies the client's input (`data` events, then `end`) to `open()`'s pipe once `ready` resolves (input that
  * comes earlier is kept), ends it when the client ends its input, and aborts
  * `done` when the detach keys come.
  */
 export function forwardInput(
-  socket: Duplex, detector: DetachDetector, done: AbortController, ready: Promise<void>, open: () => Promise<StdinTarget>,
+  socket: Pick<EventEmitter, 'on'>, detector: DetachDetector, done: AbortController, ready: Promise<void>, open: () => Promise<StdinTarget>,
 ): { close(): void } {
   const pending: Buffer[] = [];
   let pipe: StdinTarget | undefined;

@@ -193,7 +193,7 @@ export class ExecService {
   async openStdin(execId: string): Promise<StdinPipe> {
     const ex = this.get(execId);
     if (ex.opts.attachStdin !== true || ex.handle === undefined) throw conflict(`exec ${execId} has no stdin`);
-    return this.d.runtime.openExecStdin(execId);
+    return this.d.runtime.openStdin(execId);
   }
 
   async resize(execId: string, height: number, width: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { formatGoDuration } from '../units/go-values.js';
 import type { ContainerService } from './container-service.js';
 import type { HealthProbeResult } from './container.js';
 import type { ExecService } from './exec-service.js';
@@ -68,21 +69,10 @@ export class HealthMonitor {
       start: start.toISOString(),
       end: new Date().toISOString(),
       exitCode: r.exitCode,
-      output: r.timedOut ? `Health check exceeded timeout (${goDuration(timeoutMs)})` : r.output,
+      output: r.timedOut ? `Health check exceeded timeout (${formatGoDuration(timeoutMs * 1e6)})` : r.output,
     };
     const startedAt = Date.parse(rec.state.startedAt ?? '') || start.getTime();
     const updated = await this.containers.updateHealth(id, (cur) => applyProbe(h, cur, result, startedAt, Date.now()));
     if (updated !== undefined && this.generation.get(id) === gen) this.schedule(id, gen);
   }
-}
-
-/** A duration as Go prints it in Docker's messages: "30s", "1.5s", "500ms", "1m0s". */
-export function goDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const totalSeconds = ms / 1000;
-  if (totalSeconds < 60) return `${totalSeconds}s`;
-  const m = Math.floor(totalSeconds / 60);
-  const sec = totalSeconds - m * 60;
-  if (m < 60) return `${m}m${sec}s`;
-  return `${Math.floor(m / 60)}h${m % 60}m${sec}s`;
 }

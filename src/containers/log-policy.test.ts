@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_MAX_FILE, DEFAULT_MAX_SIZE, logPolicy, monitorLogCap, parseLogSize, rotatedNames } from './log-policy.js';
+import { DEFAULT_MAX_FILE, DEFAULT_MAX_SIZE, logPolicy, monitorLogCap, rotatedNames } from './log-policy.js';
 
 const none = { type: '', config: {} };
 
@@ -33,6 +33,6 @@ describe('log policies', () => {
   it('names rotated files newest first, .gz when compressed', () => {
     const p = logPolicy({ type: 'json-file', config: { 'max-size': '1m', 'max-file': '3', compress: 'true' } });
     assert.deepEqual(rotatedNames('/c/container.log', p), ['/c/container.log.1.gz', '/c/container.log.2.gz']);
-    assert.equal(parseLogSize('1.5k'), 1536);
+    assert.equal(logPolicy({ type: 'json-file', config: { 'max-size': '1.5k' } }).maxSize, 1536);
   });
 });

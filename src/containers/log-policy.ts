@@ -1,4 +1,5 @@
 import { invalidArgument } from '../engine-error.js';
+import { parseRamBytes } from '../units/go-values.js';
 
 export type LogDriver = 'json-file' | 'local' | 'none';
 
@@ -30,14 +31,6 @@ const OPTIONS: Readonly<Record<LogDriver, readonly string[]>> = {
   none: [],
 };
 
-/** Docker's size syntax for log options: "10m", "1g", "512k", "100". */
-export function parseLogSize(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(s.trim());
-  if (m === null) throw invalidArgument(`invalid size: '${s}'`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[(m[2] ?? '').toLowerCase()] ?? 1;
-  return Math.floor(Number(m[1]) * mult);
-}
-
 /**
  * The policy of a container: its `--log-driver`/`--log-opt`, over the daemon's
  * `log-driver`/`log-opts`, over berth's defaults. Unknown drivers and options
@@ -57,7 +50,7 @@ export function logPolicy(
     if (!OPTIONS[driver].includes(k)) throw invalidArgument(`unknown log opt '${k}' for ${driver} log driver`);
   }
   if (driver === 'none') return { driver, maxSize: 1024 * 1024, maxFile: 1, compress: false };
-  const maxSize = opts['max-size'] !== undefined ? parseLogSize(opts['max-size']) : DEFAULT_MAX_SIZE;
+  const maxSize = opts['max-size'] !== undefined ? logSize(opts['max-size']) : DEFAULT_MAX_SIZE;
   let maxFile = DEFAULT_MAX_FILE;
   if (opts['max-file'] !== undefined) {
     maxFile = Number(opts['max-file']);
@@ -91,4 +84,13 @@ export function rotatedNames(logPath: string, policy: LogPolicy): string[] {
  */
 export function monitorLogCap(policy: LogPolicy): number | undefined {
   return policy.maxFile <= 1 ? policy.maxSize : undefined;
+}
+
+/** max-size as Docker's json-file reads it (units.RAMInBytes), its errors as 400s. */
+function logSize(text: string): number {
+  try {
+    return parseRamBytes(text);
+  } catch (e: unknown) {
+    throw invalidArgument(e instanceof Error ? e.message : String(e));
+  }
 }

@@ -11,6 +11,8 @@ interface Watched {
   watcher: FSWatcher | undefined;
   timer: NodeJS.Timeout;
   busy: boolean;
+  /** A check is due shortly: writes in between need no check of their own. */
+  due: boolean;
 }
 
 /**
@@ -26,10 +28,19 @@ export class LogRotator {
   watch(id: string, logPath: string, policy: LogPolicy, reopen: () => Promise<void>): void {
     this.unwatch(id);
     if (policy.maxFile <= 1) return; // the monitor truncates at max-size by itself
-    const w: Watched = { logPath, policy, reopen, watcher: undefined, timer: setInterval(() => void this.check(id), 1000), busy: false };
+    const w: Watched = { logPath, policy, reopen, watcher: undefined, timer: setInterval(() => void this.check(id), 1000), busy: false, due: false };
     w.timer.unref();
+    // A chatty container writes thousands of times a second: one size check per 100 ms is enough.
+    const soon = (): void => {
+      if (w.due) return;
+      w.due = true;
+      setTimeout(() => {
+        w.due = false;
+        void this.check(id);
+      }, 100).unref();
+    };
     try {
-      w.watcher = watch(logPath, () => void this.check(id));
+      w.watcher = watch(logPath, soon);
       w.watcher.on('error', () => undefined);
     } catch {
       w.watcher = undefined;

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import type { Ipv4Cidr } from './cidr.js';
 
@@ -34,7 +35,6 @@ function countBits(n: number): number {
 
 /** The first IPv4 address (with its prefix) of a network device, if it exists and has one. */
 export async function deviceAddress(name: string): Promise<string | undefined> {
-  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile('ip', ['-j', '-4', 'addr', 'show', 'dev', name], (e, stdout) => {
       if (e !== null) {

@@ -147,10 +147,6 @@ export class ConmonRuntime implements OciRuntime {
     }
   }
 
-  async openExecStdin(execId: string): Promise<StdinPipe> {
-    return this.openStdin(execId);
-  }
-
   async startCreated(id: string): Promise<void> {
     try {
       await run(this.opts.runtimePath, ['--root', this.opts.stateDir, 'start', id]);

@@ -56,12 +56,16 @@ export interface ReadLogOptions {
   readonly follow?: { readonly stopped: Promise<void>; readonly signal: AbortSignal };
 }
 
+/** Whether an entry falls in the since/until window of `opts`. */
+function inWindow(e: LogEntry, opts: ReadLogOptions): boolean {
+  return (opts.sinceNano === undefined || e.timeNano >= opts.sinceNano) && (opts.untilNano === undefined || e.timeNano < opts.untilNano);
+}
+
 /** Reads the log file, optionally following it while the container runs. */
 export async function* readLog(file: string, opts: ReadLogOptions = {}): AsyncGenerator<LogEntry> {
   let offset = opts.fromOffset ?? 0;
   let rest = Buffer.alloc(0);
-  const keep = (e: LogEntry): boolean =>
-    (opts.sinceNano === undefined || e.timeNano >= opts.sinceNano) && (opts.untilNano === undefined || e.timeNano < opts.untilNano);
+  const keep = (e: LogEntry): boolean => inWindow(e, opts);
 
   const readMore = async (): Promise<LogEntry[]> => {
     let fh;
@@ -144,32 +148,34 @@ export async function* readLog(file: string, opts: ReadLogOptions = {}): AsyncGe
 /**
  * A log with its rotated files (`older`, oldest first, `.gz` ones gunzipped):
  * their entries, then the current file's (followed when asked). `tail`
- * counts across all of them.
+ * counts across all of them; rotated files are read only when needed.
  */
 export async function* readLogWithHistory(current: string, older: readonly string[], opts: ReadLogOptions = {}): AsyncGenerator<LogEntry> {
-  const keep = (e: LogEntry): boolean =>
-    (opts.sinceNano === undefined || e.timeNano >= opts.sinceNano) && (opts.untilNano === undefined || e.timeNano < opts.untilNano);
-  let past: LogEntry[] = [];
-  for (const file of older) {
-    let data: Buffer;
-    try {
-      data = await fs.readFile(file);
-      if (file.endsWith('.gz')) data = gunzipSync(data);
-    } catch {
-      continue;
-    }
-    for (const line of data.toString('latin1').split('\n')) {
-      if (line === '') continue;
-      const e = parseLogLine(Buffer.from(line, 'latin1'));
-      if (e !== undefined && keep(e)) past.push(e);
-    }
-  }
-  if (opts.tail !== undefined && opts.tail >= 0) {
+  const present = (await Promise.all(older.map((f) => fs.access(f).then(() => f, () => undefined)))).filter((f): f is string => f !== undefined);
+  let wanted: number | undefined;
+  if (present.length > 0 && opts.tail !== undefined && opts.tail >= 0) {
     let inCurrent = 0;
     const { tail: _t, follow: _f, ...filters } = opts;
     for await (const _e of readLog(current, filters)) inCurrent++;
-    past = opts.tail <= inCurrent ? [] : past.slice(-(opts.tail - inCurrent));
+    wanted = Math.max(0, opts.tail - inCurrent);
   }
-  yield* past;
+  if (present.length > 0 && wanted !== 0) {
+    const past: LogEntry[] = [];
+    for (const file of present) {
+      let data: Buffer;
+      try {
+        data = await fs.readFile(file);
+        if (file.endsWith('.gz')) data = gunzipSync(data);
+      } catch {
+        continue;
+      }
+      for (const line of data.toString('latin1').split('\n')) {
+        if (line === '') continue;
+        const e = parseLogLine(Buffer.from(line, 'latin1'));
+        if (e !== undefined && inWindow(e, opts)) past.push(e);
+      }
+    }
+    yield* wanted === undefined ? past : past.slice(-wanted);
+  }
   yield* readLog(current, opts);
 }

@@ -112,10 +112,6 @@ export class FakeRuntime implements OciRuntime {
     return pid === undefined ? [] : [pid];
   }
 
-  async openExecStdin(execId: string): Promise<StdinPipe> {
-    return this.openStdin(execId);
-  }
-
   /** The exec process ends with `code`. */
   exitExec(execId: string, code: number): void {
     this.execExits.get(execId)?.(code);

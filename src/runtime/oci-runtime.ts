@@ -72,7 +72,7 @@ export interface OciRuntime {
   waitMonitorExit(id: string): Promise<void>;
   /** Deletes what the monitor left in the exec root (exit file, pid files, sockets) of a removed container. */
   forget(id: string): Promise<void>;
-  /** Connects to a running container's stdin (it must have been created with `stdin`). */
+  /** Connects to the stdin of a running container, or of an exec process, by its ID (created with `stdin`). */
   openStdin(id: string): Promise<StdinPipe>;
   /** Sets the size of a running container's terminal. */
   resize(id: string, bundle: string, height: number, width: number): Promise<void>;
@@ -86,8 +86,6 @@ export interface OciRuntime {
   processes(id: string): Promise<number[]>;
   /** Starts a process in a running container under its own monitor; rejects when it cannot start. */
   exec(req: RuntimeExecRequest): Promise<RuntimeExec>;
-  /** Connects to an exec process's stdin (it must have been started with `stdin`). */
-  openExecStdin(execId: string): Promise<StdinPipe>;
   /** Calls `listener` with the container ID each time a container exits. */
   onExit(listener: (id: string) => void): void;
   close(): void;

@@ -43,8 +43,9 @@ export class ProgressStream {
     res.write(`${JSON.stringify(message)}\r\n`);
   }
 
-  fail(message: string): void {
-    this.writeRaw({ errorDetail: { message }, error: message });
+  /** Ends the stream with an error (and its code, a failed build step's exit code). */
+  fail(message: string, code?: number): void {
+    this.writeRaw({ errorDetail: code !== undefined ? { code, message } : { message }, error: message });
     this.end();
   }
 

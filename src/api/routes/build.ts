@@ -1,6 +1,7 @@
 import type { BuildService } from '../../build/build-service.js';
 import { StepFailedError } from '../../build/stage-executor.js';
 import { invalidArgument, isEngineError } from '../../engine-error.js';
+import { ProgressStream } from '../convert/progress-json.js';
 import { familiarString, parseReference } from '../../reference/image-reference.js';
 import type { Router } from '../router.js';
 
@@ -29,16 +30,8 @@ export function buildRoutes(router: Router, svc: BuildBackend): void {
       const tags = ctx.queryAll('t').filter((t) => t !== '');
       const target = ctx.query('target');
       const shm = ctx.int('shmsize');
-      const res = ctx.res;
-      if (res === undefined) return;
-      let started = false;
-      const send = (msg: unknown): void => {
-        if (!started) {
-          res.writeHead(200, { 'Content-Type': 'application/json' });
-          started = true;
-        }
-        res.write(`${JSON.stringify(msg)}\r\n`);
-      };
+      const out = new ProgressStream(ctx.res);
+      const send = (msg: Record<string, unknown>): void => out.writeRaw(msg);
       const stream = (text: string): void => {
         if (!quiet) send({ stream: text });
       };
@@ -61,12 +54,11 @@ export function buildRoutes(router: Router, svc: BuildBackend): void {
         stream(`Successfully built ${report.id.slice(7, 19)}\n`);
         for (const t of report.tags) stream(`Successfully tagged ${familiar(t)}\n`);
       } catch (e: unknown) {
-        if (!started && isEngineError(e) && !(e instanceof StepFailedError)) throw e;
-        const message = e instanceof Error ? e.message : String(e);
-        const code = e instanceof StepFailedError ? e.exitCode : undefined;
-        send({ errorDetail: code !== undefined ? { code, message } : { message }, error: message });
+        if (!out.hasStarted && isEngineError(e) && !(e instanceof StepFailedError)) throw e;
+        out.fail(e instanceof Error ? e.message : String(e), e instanceof StepFailedError ? e.exitCode : undefined);
+        return;
       }
-      res.end();
+      out.end();
     })
     .add('POST', '/build/prune', async (ctx) => {
       const r = await svc.prune();

@@ -10,7 +10,7 @@ import { frame, MULTIPLEXED, RAW_STREAM } from '../stream-framing.js';
 import { DetachDetector, parseDetachKeys } from '../detach-keys.js';
 import { forwardInput, hijack, writeTo } from '../hijack.js';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { StdinPipe } from '../../runtime/oci-runtime.js';
+import { EventEmitter } from 'node:events';
 import type { ExecService } from '../../containers/exec-service.js';
 
 type ContainerBackend = Pick<ContainerService,
@@ -224,19 +224,13 @@ async function attachWebsocket(ctx: RequestContext, svc: ContainerBackend): Prom
   ws.on('close', end);
   ws.on('error', end);
   ctx.signal.addEventListener('abort', end);
-  let pipe: StdinPipe | undefined;
-  const pending: Buffer[] = [];
-  if (wantStdin) {
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-      if (pipe !== undefined) pipe.write(chunk);
-      else pending.push(chunk);
-    });
-    void svc.whenRunning(id, done.signal).then(async () => {
-      pipe = await svc.openStdin(id);
-      for (const b of pending.splice(0)) pipe.write(b);
-    }).catch(() => undefined);
-  }
+  // The client's messages are its input: the same forwarding (and detach keys) as a hijacked attach.
+  const messages = new EventEmitter();
+  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+    messages.emit('data', Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
+  });
+  const detector = new DetachDetector(parseDetachKeys(ctx.query('detachKeys') ?? 'ctrl-p,ctrl-q'));
+  const input = wantStdin ? forwardInput(messages, detector, done, svc.whenRunning(id, done.signal), () => svc.openStdin(id)) : undefined;
   try {
     await copyOutput(svc, id, { logs: ctx.bool('logs'), stream: ctx.bool('stream') }, done.signal, async (s, data) => {
       if ((s === 'stdout' && !wantStdout) || (s === 'stderr' && !wantStderr)) return;
@@ -244,7 +238,7 @@ async function attachWebsocket(ctx: RequestContext, svc: ContainerBackend): Prom
       await new Promise<void>((resolve) => ws.send(data, { binary }, () => resolve()));
     });
   } finally {
-    pipe?.close();
+    input?.close();
     ctx.signal.removeEventListener('abort', end);
     if (ws.readyState === WebSocket.OPEN) ws.close(1000);
     server.close();
