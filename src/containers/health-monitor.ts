@@ -4,7 +4,7 @@ import type { HealthProbeResult } from './container.js';
 import type { ExecService } from './exec-service.js';
 import { applyProbe, isActive, MAX_OUTPUT_BYTES, nextProbeDelayMs, probeCommand, probeTimeoutMs } from './health.js';
 
-type Containers = Pick<ContainerService, 'find' | 'onStarted' | 'onStopped' | 'updateHealth'>;
+type Containers = Pick<ContainerService, 'find' | 'onStarted' | 'onStopped' | 'onRemovedContainer' | 'updateHealth'>;
 type Probes = Pick<ExecService, 'run'>;
 
 /**
@@ -19,6 +19,10 @@ export class HealthMonitor {
   constructor(private readonly containers: Containers, private readonly probes: Probes) {
     containers.onStarted((id) => this.begin(id));
     containers.onStopped((id) => this.end(id));
+    containers.onRemovedContainer((id) => {
+      this.end(id);
+      this.generation.delete(id);
+    });
   }
 
   /** After a daemon restart: checks of containers that kept running go on. */

@@ -63,16 +63,9 @@ export class ConmonRuntime implements OciRuntime {
     if (req.terminal) args.push('-t');
     if (req.stdin) args.push('-i');
     if (req.stdin && req.leaveStdinOpen === true) args.push('--leave-stdin-open');
-    const child = spawn(this.opts.conmonPath, args, {
-      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-      env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', _OCI_SYNCPIPE: '3' },
-      detached: true,
-      cwd: req.bundle,
-    });
-    const sync = new SyncPipe(child);
+    const sync = this.startMonitor(args, req.bundle);
     const message = await sync.next();
     sync.close();
-    child.unref();
     if (message.pid <= 0) {
       await this.delete(req.id).catch(() => undefined);
       throw new RuntimeError(`failed to create task for container: OCI runtime create failed: ${message.error}: unknown`);
@@ -104,13 +97,7 @@ export class ConmonRuntime implements OciRuntime {
     ];
     if (req.terminal) args.push('-t');
     if (req.stdin) args.push('-i');
-    const child = spawn(this.opts.conmonPath, args, {
-      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-      env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', _OCI_SYNCPIPE: '3' },
-      detached: true,
-    });
-    child.unref();
-    const sync = new SyncPipe(child);
+    const sync = this.startMonitor(args, req.dir);
     const started = await sync.next();
     if (started.pid <= 0) {
       sync.close();
@@ -145,6 +132,21 @@ export class ConmonRuntime implements OciRuntime {
     } catch (e: unknown) {
       throw new RuntimeError(runtimeErrorMessage(e));
     }
+  }
+
+  /**
+   * Starts a conmon (it double-forks and outlives the daemon) in `cwd`, where it
+   * leaves its "oom" mark; its reports come on the sync pipe (fd 3).
+   */
+  private startMonitor(args: string[], cwd: string): SyncPipe {
+    const child = spawn(this.opts.conmonPath, args, {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin', TZ: 'UTC', _OCI_SYNCPIPE: '3' },
+      detached: true,
+      cwd,
+    });
+    child.unref();
+    return new SyncPipe(child);
   }
 
   async startCreated(id: string): Promise<void> {
